@@ -24,7 +24,9 @@ export function createRootLogger(settings: LoggerSettings, destination?: NodeJS.
     options.transport = { target: 'pino-pretty', options: { destination: 2 } };
     return pino(options);
   }
-  return destination ? pino(options, destination as pino.DestinationStream) : pino(options, pino.destination(2));
+  return destination
+    ? pino(options, destination as pino.DestinationStream)
+    : pino(options, pino.destination(2));
 }
 
 /** Bindings every component logger may carry, named as Kafka names them. */

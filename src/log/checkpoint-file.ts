@@ -21,7 +21,11 @@ export class CheckpointFile<T> {
   ) {}
 
   write(entries: readonly T[]): void {
-    const lines = [String(this.version), String(entries.length), ...entries.map((e) => this.format.toLine(e))];
+    const lines = [
+      String(this.version),
+      String(entries.length),
+      ...entries.map((e) => this.format.toLine(e)),
+    ];
     const tmp = `${this.path}.tmp`;
     const fd = openSync(tmp, 'w');
     try {
@@ -49,7 +53,8 @@ export class CheckpointFile<T> {
     if (version !== this.version) this.malformed(1, `version ${lines[0]}, expected ${this.version}`);
     const count = Number(lines[1]);
     if (!Number.isInteger(count) || count < 0) this.malformed(2, `entry count '${lines[1]}'`);
-    if (lines.length !== count + 2) this.malformed(lines.length, `${lines.length - 2} entries, header says ${count}`);
+    if (lines.length !== count + 2)
+      this.malformed(lines.length, `${lines.length - 2} entries, header says ${count}`);
     const entries: T[] = [];
     for (let i = 2; i < lines.length; i++) {
       const entry = this.format.fromLine(lines[i]!.split(' '));
@@ -60,7 +65,10 @@ export class CheckpointFile<T> {
   }
 
   private malformed(line: number, what: string): never {
-    throw new KafkaError('KAFKA_STORAGE_ERROR', `malformed checkpoint file ${this.path} at line ${line}: ${what}`);
+    throw new KafkaError(
+      'KAFKA_STORAGE_ERROR',
+      `malformed checkpoint file ${this.path} at line ${line}: ${what}`,
+    );
   }
 }
 

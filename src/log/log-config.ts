@@ -57,4 +57,3 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
 export function logConfig(overrides: Partial<LogConfig> = {}): LogConfig {
   return { ...DEFAULT_LOG_CONFIG, ...overrides };
 }
-

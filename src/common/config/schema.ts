@@ -1,0 +1,169 @@
+/**
+ * Every key Ferry's broker-side config knows, in one flat table, spelled as Kafka spells the broker setting
+ * where Kafka has one (`log.segment.bytes`, `message.max.bytes`, …). `toConvictSchema` turns the table into
+ * convict's nested schema, with one `FERRY_*` environment variable per key (dots become underscores).
+ */
+export interface ConfigKey {
+  readonly key: string;
+  readonly doc: string;
+  readonly format: string | readonly string[] | StringConstructor | BooleanConstructor;
+  readonly default: string | number | boolean;
+}
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export const CONFIG_KEYS: readonly ConfigKey[] = [
+  {
+    key: 'data.dir',
+    doc: "Directory under which clusters keep their brokers' data.",
+    format: String,
+    default: './data',
+  },
+  {
+    key: 'logging.level',
+    doc: "Level of Ferry's own log lines (pino).",
+    format: 'log-level',
+    default: 'info',
+  },
+  {
+    key: 'logging.pretty',
+    doc: 'Human-readable log lines instead of JSON.',
+    format: Boolean,
+    default: false,
+  },
+  {
+    key: 'log.segment.bytes',
+    doc: "Size at which a partition's active segment is rolled.",
+    format: 'positive-int',
+    default: 1073741824,
+  },
+  {
+    key: 'log.roll.ms',
+    doc: "Age at which a partition's active segment is rolled.",
+    format: 'positive-int',
+    default: 7 * DAY_MS,
+  },
+  {
+    key: 'log.index.size.max.bytes',
+    doc: "Largest size of a segment's offset index; a full index rolls the segment.",
+    format: 'positive-int',
+    default: 10485760,
+  },
+  {
+    key: 'log.index.interval.bytes',
+    doc: 'Log bytes between two offset index entries.',
+    format: 'positive-int',
+    default: 4096,
+  },
+  {
+    key: 'log.flush.interval.messages',
+    doc: 'Records appended before a partition is fsynced.',
+    format: 'positive-int',
+    default: Number.MAX_SAFE_INTEGER,
+  },
+  {
+    key: 'log.flush.interval.ms',
+    doc: 'Age of the oldest unflushed data at which a partition is fsynced.',
+    format: 'positive-int',
+    default: Number.MAX_SAFE_INTEGER,
+  },
+  {
+    key: 'log.flush.scheduler.interval.ms',
+    doc: 'How often the broker checks which partitions need an fsync.',
+    format: 'positive-int',
+    default: 1000,
+  },
+  {
+    key: 'log.retention.ms',
+    doc: 'Age past which whole segments are deleted; -1 keeps them.',
+    format: 'long-or-unlimited',
+    default: 7 * DAY_MS,
+  },
+  {
+    key: 'log.retention.bytes',
+    doc: 'Partition size past which the oldest segments are deleted; -1 for no limit.',
+    format: 'long-or-unlimited',
+    default: -1,
+  },
+  {
+    key: 'log.retention.check.interval.ms',
+    doc: 'How often retention runs.',
+    format: 'positive-int',
+    default: 300000,
+  },
+  {
+    key: 'log.cleanup.policy',
+    doc: 'delete, compact, or compact,delete.',
+    format: 'cleanup-policy',
+    default: 'delete',
+  },
+  {
+    key: 'log.cleaner.delete.retention.ms',
+    doc: 'How long tombstones survive compaction.',
+    format: 'nat',
+    default: DAY_MS,
+  },
+  {
+    key: 'log.cleaner.min.compaction.lag.ms',
+    doc: 'Records younger than this are not compacted.',
+    format: 'nat',
+    default: 0,
+  },
+  {
+    key: 'log.segment.delete.delay.ms',
+    doc: "How long a deleted segment's files wait, renamed .deleted, before removal.",
+    format: 'nat',
+    default: 60000,
+  },
+  {
+    key: 'log.message.timestamp.type',
+    doc: "CreateTime keeps the producer's timestamps; LogAppendTime stamps the broker's.",
+    format: ['CreateTime', 'LogAppendTime'],
+    default: 'CreateTime',
+  },
+  {
+    key: 'message.max.bytes',
+    doc: 'Largest record batch the broker accepts.',
+    format: 'positive-int',
+    default: 1048588,
+  },
+  {
+    key: 'compression.type',
+    doc: 'Codec the broker stores batches in: producer keeps what the producer sent.',
+    format: ['producer', 'uncompressed', 'gzip', 'snappy', 'lz4', 'zstd'],
+    default: 'producer',
+  },
+];
+
+export function envVarFor(key: string): string {
+  return `FERRY_${key.replace(/[.-]/g, '_').toUpperCase()}`;
+}
+
+type SchemaNode = { [name: string]: SchemaNode | ConvictLeaf };
+interface ConvictLeaf {
+  doc: string;
+  format: unknown;
+  default: unknown;
+  env: string;
+}
+
+export function toConvictSchema(keys: readonly ConfigKey[] = CONFIG_KEYS): SchemaNode {
+  const root: SchemaNode = {};
+  for (const k of keys) {
+    const path = k.key.split('.');
+    let node = root;
+    for (const part of path.slice(0, -1)) {
+      const next = node[part];
+      if (next && 'doc' in next) throw new Error(`config key ${k.key} nests under the key ${part}`);
+      node[part] = next ?? {};
+      node = node[part] as SchemaNode;
+    }
+    node[path.at(-1)!] = {
+      doc: k.doc,
+      format: Array.isArray(k.format) ? [...k.format] : k.format,
+      default: k.default,
+      env: envVarFor(k.key),
+    };
+  }
+  return root;
+}
