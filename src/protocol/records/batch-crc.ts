@@ -1,0 +1,50 @@
+import {
+  ATTRIBUTES_OFFSET,
+  BASE_SEQUENCE_OFFSET,
+  batchSize,
+  CRC_OFFSET,
+  PRODUCER_EPOCH_OFFSET,
+  PRODUCER_ID_OFFSET,
+  writeInt64,
+} from './batch-header.js';
+import { crc32c } from './crc32c.js';
+
+/**
+ * The CRC of a v2 record batch: CRC-32C over attributes..end of batch (@21 to baseOffset + 12 + batchLength),
+ * stored as uint32 @17. baseOffset, batchLength and partitionLeaderEpoch sit before it so that a leader can
+ * assign offsets and stamp its epoch without recomputing it; anything from attributes on needs a new CRC.
+ *
+ * These run once per batch on the broker's and the mirror's hot paths: they patch in place, allocate only the
+ * view the native CRC reads through, and never decode a record. `pos` is where the batch starts in `buf`, and
+ * the whole batch must be in `buf`. Callers own `buf` exclusively while a function runs (they are synchronous).
+ */
+
+export function computeBatchCrc(buf: Buffer, pos = 0): number {
+  return crc32c(buf.subarray(pos + ATTRIBUTES_OFFSET, pos + batchSize(buf, pos)));
+}
+
+export function verifyBatchCrc(buf: Buffer, pos = 0): boolean {
+  return computeBatchCrc(buf, pos) === buf.readUInt32BE(pos + CRC_OFFSET);
+}
+
+/** Recomputes and stores the CRC after a field from attributes on was changed. */
+export function rewriteBatchCrc(buf: Buffer, pos = 0): void {
+  buf.writeUInt32BE(computeBatchCrc(buf, pos), pos + CRC_OFFSET);
+}
+
+export interface ProducerFields {
+  producerId: number;
+  producerEpoch: number;
+  baseSequence: number;
+}
+
+/**
+ * Gives the batch another producer identity (the mirror's target-side idempotent producer) and fixes the CRC;
+ * the records stay byte for byte as they were, compressed or not.
+ */
+export function rewriteProducer(buf: Buffer, pos: number, producer: ProducerFields): void {
+  writeInt64(buf, pos + PRODUCER_ID_OFFSET, producer.producerId);
+  buf.writeInt16BE(producer.producerEpoch, pos + PRODUCER_EPOCH_OFFSET);
+  buf.writeInt32BE(producer.baseSequence, pos + BASE_SEQUENCE_OFFSET);
+  rewriteBatchCrc(buf, pos);
+}

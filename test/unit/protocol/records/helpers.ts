@@ -1,0 +1,8 @@
+import { type ErrorName, isKafkaError } from '../../../../src/protocol/errors/index.js';
+
+export * from '../../../../src/protocol/records/index.js';
+
+/** A predicate for `toSatisfy`/`toThrow` checks that an error is the named KafkaError. */
+export function isKafkaErrorNamed(name: ErrorName): (err: unknown) => boolean {
+  return (err) => isKafkaError(err, name);
+}
