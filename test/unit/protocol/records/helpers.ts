@@ -6,3 +6,7 @@ export * from '../../../../src/protocol/records/index.js';
 export function isKafkaErrorNamed(name: ErrorName): (err: unknown) => boolean {
   return (err) => isKafkaError(err, name);
 }
+
+export function flipByte(buf: Buffer, pos: number): void {
+  buf[pos] = buf[pos]! ^ 0xff;
+}
