@@ -15,12 +15,59 @@ import type { ApiSpec } from './schema/types.js';
 // ---- end core APIs -- imports ----
 
 // ---- admin/transaction APIs (messages owner) -- imports ----
+import { ADD_OFFSETS_TO_TXN_API } from './messages/add-offsets-to-txn.js';
+import { ADD_PARTITIONS_TO_TXN_API } from './messages/add-partitions-to-txn.js';
+import { ALTER_CONFIGS_API } from './messages/alter-configs.js';
+import { ALTER_PARTITION_REASSIGNMENTS_API } from './messages/alter-partition-reassignments.js';
+import { CREATE_PARTITIONS_API } from './messages/create-partitions.js';
+import { CREATE_TOPICS_API } from './messages/create-topics.js';
+import { DELETE_GROUPS_API } from './messages/delete-groups.js';
+import { DELETE_RECORDS_API } from './messages/delete-records.js';
+import { DELETE_TOPICS_API } from './messages/delete-topics.js';
+import { DESCRIBE_CLUSTER_API } from './messages/describe-cluster.js';
+import { DESCRIBE_CONFIGS_API } from './messages/describe-configs.js';
+import { DESCRIBE_LOG_DIRS_API } from './messages/describe-log-dirs.js';
+import { DESCRIBE_PRODUCERS_API } from './messages/describe-producers.js';
+import { ELECT_LEADERS_API } from './messages/elect-leaders.js';
+import { END_TXN_API } from './messages/end-txn.js';
+import { INCREMENTAL_ALTER_CONFIGS_API } from './messages/incremental-alter-configs.js';
+import { INIT_PRODUCER_ID_API } from './messages/init-producer-id.js';
+import { LIST_PARTITION_REASSIGNMENTS_API } from './messages/list-partition-reassignments.js';
+import { OFFSET_DELETE_API } from './messages/offset-delete.js';
+import { OFFSET_FOR_LEADER_EPOCH_API } from './messages/offset-for-leader-epoch.js';
+import { SASL_HANDSHAKE_API } from './messages/sasl-handshake.js';
+import { TXN_OFFSET_COMMIT_API } from './messages/txn-offset-commit.js';
+import { WRITE_TXN_MARKERS_API } from './messages/write-txn-markers.js';
+
 // ---- end admin/transaction APIs -- imports ----
 
 const REGISTERED_APIS: readonly ApiSpec[] = [
   // ---- core APIs ----
   // ---- end core APIs ----
   // ---- admin/transaction APIs ----
+  ADD_OFFSETS_TO_TXN_API,
+  ADD_PARTITIONS_TO_TXN_API,
+  ALTER_CONFIGS_API,
+  ALTER_PARTITION_REASSIGNMENTS_API,
+  CREATE_PARTITIONS_API,
+  CREATE_TOPICS_API,
+  DELETE_GROUPS_API,
+  DELETE_RECORDS_API,
+  DELETE_TOPICS_API,
+  DESCRIBE_CLUSTER_API,
+  DESCRIBE_CONFIGS_API,
+  DESCRIBE_LOG_DIRS_API,
+  DESCRIBE_PRODUCERS_API,
+  ELECT_LEADERS_API,
+  END_TXN_API,
+  INCREMENTAL_ALTER_CONFIGS_API,
+  INIT_PRODUCER_ID_API,
+  LIST_PARTITION_REASSIGNMENTS_API,
+  OFFSET_DELETE_API,
+  OFFSET_FOR_LEADER_EPOCH_API,
+  SASL_HANDSHAKE_API,
+  TXN_OFFSET_COMMIT_API,
+  WRITE_TXN_MARKERS_API,
   // ---- end admin/transaction APIs ----
 ];
 
