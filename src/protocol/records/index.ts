@@ -2,6 +2,7 @@
 export * from './batch-crc.js';
 export * from './batch-header.js';
 export * from './compression/index.js';
+export * from './control-record.js';
 export * from './crc32c.js';
 export * from './record.js';
 export * from './record-batch.js';

@@ -146,13 +146,11 @@ function prepare(spec: RecordBatchSpec): PreparedBatch {
   const now = Date.now();
   const records = new Array<KafkaRecord>(count);
   const bodySizes = new Array<number>(count);
-  let baseTimestamp = NO_TIMESTAMP;
-  let maxTimestamp = NO_TIMESTAMP;
+  // Kafka takes the first record's time as the base (deltas may be negative), or the horizon once set.
+  const baseTimestamp =
+    spec.deleteHorizonMs ?? (count > 0 ? (spec.records[0]!.timestamp ?? now) : NO_TIMESTAMP);
+  let maxTimestamp = count > 0 ? Number.NEGATIVE_INFINITY : NO_TIMESTAMP;
   let lastOffsetDelta = 0;
-  if (count > 0) {
-    baseTimestamp = spec.deleteHorizonMs ?? spec.records[0]!.timestamp ?? now;
-    maxTimestamp = Number.NEGATIVE_INFINITY;
-  }
   let recordsSize = 0;
   for (let i = 0; i < count; i++) {
     const r = spec.records[i]!;

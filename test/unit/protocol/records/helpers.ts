@@ -10,3 +10,15 @@ export function isKafkaErrorNamed(name: ErrorName): (err: unknown) => boolean {
 export function flipByte(buf: Buffer, pos: number): void {
   buf[pos] = buf[pos]! ^ 0xff;
 }
+
+/** Hex with spaces, newlines and `#` comments removed, so fixtures can be written field by field. */
+export function hex(text: string): Buffer {
+  return Buffer.from(
+    text
+      .split('\n')
+      .map((line) => line.replace(/#.*/, ''))
+      .join('')
+      .replace(/\s+/g, ''),
+    'hex',
+  );
+}
