@@ -12,6 +12,20 @@ import type { ApiSpec } from './schema/types.js';
  */
 
 // ---- core APIs (engine/core-schema owner) -- imports ----
+import { API_VERSIONS_API } from './messages/api-versions.js';
+import { DESCRIBE_GROUPS_API } from './messages/describe-groups.js';
+import { FETCH_API } from './messages/fetch.js';
+import { FIND_COORDINATOR_API } from './messages/find-coordinator.js';
+import { HEARTBEAT_API } from './messages/heartbeat.js';
+import { JOIN_GROUP_API } from './messages/join-group.js';
+import { LEAVE_GROUP_API } from './messages/leave-group.js';
+import { LIST_GROUPS_API } from './messages/list-groups.js';
+import { LIST_OFFSETS_API } from './messages/list-offsets.js';
+import { METADATA_API } from './messages/metadata.js';
+import { OFFSET_COMMIT_API } from './messages/offset-commit.js';
+import { OFFSET_FETCH_API } from './messages/offset-fetch.js';
+import { PRODUCE_API } from './messages/produce.js';
+import { SYNC_GROUP_API } from './messages/sync-group.js';
 // ---- end core APIs -- imports ----
 
 // ---- admin/transaction APIs (messages owner) -- imports ----
@@ -43,6 +57,20 @@ import { WRITE_TXN_MARKERS_API } from './messages/write-txn-markers.js';
 
 const REGISTERED_APIS: readonly ApiSpec[] = [
   // ---- core APIs ----
+  PRODUCE_API,
+  FETCH_API,
+  LIST_OFFSETS_API,
+  METADATA_API,
+  OFFSET_COMMIT_API,
+  OFFSET_FETCH_API,
+  FIND_COORDINATOR_API,
+  JOIN_GROUP_API,
+  HEARTBEAT_API,
+  LEAVE_GROUP_API,
+  SYNC_GROUP_API,
+  DESCRIBE_GROUPS_API,
+  LIST_GROUPS_API,
+  API_VERSIONS_API,
   // ---- end core APIs ----
   // ---- admin/transaction APIs ----
   ADD_OFFSETS_TO_TXN_API,
