@@ -1,0 +1,670 @@
+import { basename } from 'node:path';
+import { type Clock, systemClock } from '../common/clock.js';
+import { type Logger, silentLogger } from '../common/logger.js';
+import { KafkaError } from '../protocol/errors/index.js';
+import {
+  baseOffset as batchBaseOffset,
+  lastOffset as batchLastOffset,
+  batchSize,
+  partitionLeaderEpoch,
+} from '../protocol/records/batch-header.js';
+import { LeaderEpochFileCache } from './leader-epoch-cache.js';
+import type { LogConfig } from './log-config.js';
+import {
+  DELETED_FILE_SUFFIX,
+  LOG_START_OFFSET_CHECKPOINT_FILE,
+  parseTopicPartition,
+  RECOVERY_POINT_CHECKPOINT_FILE,
+  type TopicPartition,
+} from './log-file-names.js';
+import { loadSegments, type RecoveryReport } from './log-loader.js';
+import { LogSegment } from './log-segment.js';
+import type { LogSegments } from './log-segments.js';
+import { type LogAppendInfo, validateAndAssignOffsetsAsLeader, validateAsFollower } from './log-validator.js';
+import { PartitionOffsetCheckpoint } from './offset-checkpoint.js';
+import { type AppendOrigin, type CompletedTxn, ProducerStateManager } from './producer-state.js';
+import { deletableSegments } from './retention.js';
+import type { AbortedTxn } from './transaction-index.js';
+
+/** ListOffsets' special timestamps. */
+export const LATEST_TIMESTAMP = -1;
+export const EARLIEST_TIMESTAMP = -2;
+export const MAX_TIMESTAMP = -3;
+
+/** Where an offset sits in the log: what the fetch path and delayed fetches compare positions with. */
+export interface LogOffsetMetadata {
+  readonly messageOffset: number;
+  readonly segmentBaseOffset: number;
+  readonly relativePositionInSegment: number;
+}
+
+export interface FetchDataInfo {
+  /** Whole record batches, undecoded; empty when nothing qualifies. */
+  readonly records: Buffer;
+  /** Where the read started: the batch holding the fetch offset (or the log end for an empty read). */
+  readonly fetchOffsetMetadata: LogOffsetMetadata;
+}
+
+export interface TimestampAndOffset {
+  readonly timestamp: number;
+  readonly offset: number;
+  /** Leader epoch that wrote the offset, when the epoch cache knows it. */
+  readonly leaderEpoch?: number;
+}
+
+export interface AppendResult extends LogAppendInfo {
+  /** A producer retried a batch the log already holds: nothing was written, the offsets are the original's. */
+  readonly duplicate: boolean;
+}
+
+export interface PartitionLogOptions {
+  /** The partition directory, `<topic>-<partition>`; created by the caller. */
+  dir: string;
+  config: LogConfig;
+  clock?: Clock;
+  /** A `componentLogger(parent, 'log', {topic, partition, broker})`. */
+  logger?: Logger;
+  /** The high watermark the replication layer last checkpointed; the log start offset otherwise. */
+  highWatermark?: number;
+  producerIdExpirationMs?: number;
+}
+
+interface RetiredSegment {
+  readonly segment: LogSegment;
+  readonly dueMs: number;
+}
+
+/**
+ * One partition's log (Kafka's UnifiedLog with its LocalLog): an ordered set of segments in
+ * `<topic>-<partition>/`, with the log start offset, the log end offset (LEO), the high watermark the
+ * replication layer sets, the recovery point, the leader-epoch cache and the producer state.
+ *
+ * Invariants: logStartOffset <= highWatermark <= logEndOffset; recoveryPoint <= logEndOffset and everything
+ * below it is fsynced (persisted in `recovery-point-checkpoint`); the last segment is the active one and the
+ * only one appended to; segment base offsets strictly increase and every batch's offsets are above the
+ * previous batch's.
+ *
+ * Concurrency: Node runs this on one thread and every method is synchronous, so a call runs to completion
+ * before the next starts; the replica manager is the single owner that decides the order of appends, reads,
+ * truncations and retention of a partition. Synchronous fs calls are the deliberate trade: appends and reads
+ * hit the page cache in microseconds, and doing them async would let a read observe a half-applied append.
+ * The slow call, fsync, happens only on roll, on flush.messages/flush.ms (`maybeFlush`, which the broker's
+ * scheduler also calls) and on close.
+ */
+export class PartitionLog {
+  readonly topicPartition: TopicPartition;
+  private logStartOffsetValue: number;
+  private highWatermarkValue: number;
+  private recoveryPointValue: number;
+  private unflushedMessages = 0;
+  private lastFlushMs: number;
+  private retired: RetiredSegment[] = [];
+  private closed = false;
+  private readonly recoveryPointCheckpoint: PartitionOffsetCheckpoint;
+  private readonly logStartOffsetCheckpoint: PartitionOffsetCheckpoint;
+
+  private constructor(
+    readonly dir: string,
+    private configValue: LogConfig,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly segments: LogSegments,
+    readonly leaderEpochCache: LeaderEpochFileCache,
+    readonly producerState: ProducerStateManager,
+    /** What recovery changed when the log was opened. */
+    readonly recoveryReports: readonly RecoveryReport[],
+    tp: TopicPartition,
+    logStartOffset: number,
+    recoveryPoint: number,
+  ) {
+    this.topicPartition = tp;
+    this.logStartOffsetValue = logStartOffset;
+    this.recoveryPointValue = recoveryPoint;
+    this.highWatermarkValue = logStartOffset;
+    this.lastFlushMs = clock.nowMs();
+    this.recoveryPointCheckpoint = new PartitionOffsetCheckpoint(dir, RECOVERY_POINT_CHECKPOINT_FILE, tp);
+    this.logStartOffsetCheckpoint = new PartitionOffsetCheckpoint(dir, LOG_START_OFFSET_CHECKPOINT_FILE, tp);
+  }
+
+  /**
+   * Opens (and if needed recovers) the log in `opts.dir`; see LogLoader for what recovery does. Never throws
+   * for corrupt data: it truncates, rebuilds and reports (`recoveryReports`).
+   */
+  static open(opts: PartitionLogOptions): PartitionLog {
+    const clock = opts.clock ?? systemClock;
+    const logger = opts.logger ?? silentLogger;
+    const name = basename(opts.dir);
+    const tp = parseTopicPartition(name) ?? { topic: name, partition: 0 };
+    const rpCheckpoint = new PartitionOffsetCheckpoint(opts.dir, RECOVERY_POINT_CHECKPOINT_FILE, tp);
+    const lsoCheckpoint = new PartitionOffsetCheckpoint(opts.dir, LOG_START_OFFSET_CHECKPOINT_FILE, tp);
+    const checkpointedRecoveryPoint = rpCheckpoint.read(logger) ?? 0;
+    const checkpointedLogStart = lsoCheckpoint.read(logger) ?? 0;
+
+    const epochCache = LeaderEpochFileCache.open(opts.dir, logger);
+    const loaded = loadSegments({
+      dir: opts.dir,
+      config: opts.config,
+      nowMs: clock.nowMs(),
+      logger,
+      recoveryPoint: checkpointedRecoveryPoint,
+      logStartOffset: checkpointedLogStart,
+      onRecoveredBatch: (buf, pos) => {
+        epochCache.assign(partitionLeaderEpoch(buf, pos), batchBaseOffset(buf, pos));
+      },
+    });
+    const segments = loaded.segments;
+    const logEndOffset = segments.active().nextOffset;
+    const firstBase = segments.first()!.baseOffset;
+    const logStartOffset = Math.min(Math.max(checkpointedLogStart, firstBase), logEndOffset);
+
+    if (epochCache.recoveredFromCorruption) {
+      for (const segment of segments.all()) {
+        if (loaded.recovered.has(segment.baseOffset)) continue;
+        segment.forEachBatchFrom(segment.baseOffset, (buf, pos) => {
+          epochCache.assign(partitionLeaderEpoch(buf, pos), batchBaseOffset(buf, pos));
+        });
+      }
+    }
+    epochCache.truncateFromEnd(logEndOffset);
+    epochCache.truncateFromStart(logStartOffset);
+
+    const { producerState, replayFrom } = ProducerStateManager.open(opts.dir, {
+      clock,
+      logger,
+      recoveryPoint: Math.min(checkpointedRecoveryPoint, logEndOffset),
+      logStartOffset,
+      ...(opts.producerIdExpirationMs !== undefined
+        ? { producerIdExpirationMs: opts.producerIdExpirationMs }
+        : {}),
+    });
+
+    const log = new PartitionLog(
+      opts.dir,
+      opts.config,
+      clock,
+      logger,
+      segments,
+      epochCache,
+      producerState,
+      loaded.reports,
+      tp,
+      logStartOffset,
+      Math.min(checkpointedRecoveryPoint, logEndOffset),
+    );
+    log.replayProducerState(Math.max(replayFrom, logStartOffset), loaded.recovered);
+    producerState.onLogStartOffsetIncremented(logStartOffset);
+    // Whatever recovery verified is now made durable, so the recovery point can move to the log end.
+    log.flush();
+    log.logStartOffsetCheckpoint.write(logStartOffset);
+    log.highWatermarkValue = Math.min(
+      Math.max(opts.highWatermark ?? logStartOffset, logStartOffset),
+      logEndOffset,
+    );
+    log.maybeRemoveDeletedSegmentFiles();
+    logger.debug(
+      { logStartOffset, logEndOffset, segments: segments.size, reports: loaded.reports.length },
+      'log opened',
+    );
+    return log;
+  }
+
+  get config(): LogConfig {
+    return this.configValue;
+  }
+
+  /** A topic config change; takes effect on the next append, roll or retention pass. */
+  updateConfig(config: LogConfig): void {
+    this.configValue = config;
+  }
+
+  get logStartOffset(): number {
+    return this.logStartOffsetValue;
+  }
+
+  get logEndOffset(): number {
+    return this.segments.active().nextOffset;
+  }
+
+  get highWatermark(): number {
+    return this.highWatermarkValue;
+  }
+
+  get recoveryPoint(): number {
+    return this.recoveryPointValue;
+  }
+
+  /** Bytes in all live segments. */
+  get size(): number {
+    return this.segments.sizeInBytes();
+  }
+
+  get numberOfSegments(): number {
+    return this.segments.size;
+  }
+
+  /** Base offsets of the segments, oldest first. */
+  segmentBaseOffsets(): number[] {
+    return this.segments.all().map((s) => s.baseOffset);
+  }
+
+  get activeSegment(): LogSegment {
+    return this.segments.active();
+  }
+
+  /** The replication layer moves the HW; it is kept within [logStartOffset, logEndOffset]. */
+  updateHighWatermark(offset: number): number {
+    const hw = Math.min(Math.max(offset, this.logStartOffsetValue), this.logEndOffset);
+    this.highWatermarkValue = hw;
+    this.producerState.onHighWatermarkUpdated(hw);
+    return hw;
+  }
+
+  /** read_committed consumers read up to here. */
+  lastStableOffset(): number {
+    return this.producerState.lastStableOffset(this.highWatermarkValue);
+  }
+
+  /**
+   * A leader's append: validates (CRC, magic, sizes, max.message.bytes, record counts), assigns offsets from
+   * the LEO in place, stamps `leaderEpoch` (and LogAppendTime when the topic says so), checks producer state,
+   * and writes the whole buffer in one write, rolling first when the active segment is due. A retried
+   * idempotent batch is answered with its original offsets and not written again.
+   */
+  appendAsLeader(records: Buffer, leaderEpoch: number, origin: AppendOrigin = 'client'): AppendResult {
+    this.ensureOpen();
+    const now = this.clock.nowMs();
+    const info = validateAndAssignOffsetsAsLeader(records, {
+      nextOffset: this.logEndOffset,
+      leaderEpoch,
+      maxMessageBytes: this.configValue.maxMessageBytes,
+      ...(this.configValue.messageTimestampType === 'LogAppendTime' ? { logAppendTimeMs: now } : {}),
+    });
+    for (let pos = 0; pos < records.length; pos += batchSize(records, pos)) {
+      const check = this.producerState.checkAppend(records, pos, origin);
+      if (check.kind === 'duplicate') {
+        if (info.batchCount !== 1) {
+          throw new KafkaError('INVALID_RECORD', 'a retried producer batch inside a multi-batch append');
+        }
+        return {
+          ...info,
+          firstOffset: check.firstOffset,
+          lastOffset: check.lastOffset,
+          batchCount: 0,
+          recordCount: 0,
+          validBytes: 0,
+          duplicate: true,
+        };
+      }
+    }
+    this.write(records, info, now);
+    this.leaderEpochCache.assign(leaderEpoch, info.firstOffset);
+    this.afterWrite(records, info, now);
+    return { ...info, duplicate: false };
+  }
+
+  /**
+   * A follower's (or mirror's) append of batches that carry their offsets already: they must start at or
+   * after the LEO and only grow; the leader epoch of every batch goes into the epoch cache.
+   */
+  appendAsFollower(records: Buffer): AppendResult {
+    this.ensureOpen();
+    const now = this.clock.nowMs();
+    const info = validateAsFollower(records, this.logEndOffset, this.configValue.maxMessageBytes);
+    for (let pos = 0; pos < records.length; pos += batchSize(records, pos)) {
+      this.producerState.checkAppend(records, pos, 'replication');
+    }
+    this.write(records, info, now);
+    for (let pos = 0; pos < records.length; pos += batchSize(records, pos)) {
+      this.leaderEpochCache.assign(partitionLeaderEpoch(records, pos), batchBaseOffset(records, pos));
+    }
+    this.afterWrite(records, info, now);
+    return { ...info, duplicate: false };
+  }
+
+  /**
+   * Whole batches from the one holding `fetchOffset`, from a single segment (the fetch path asks again from
+   * the next offset), none with an offset at or past `maxOffset` (the HW or LSO for consumers; the LEO by
+   * default), at most `maxBytes` unless `minOneMessage` lets one oversized first batch through, as Fetch v3+
+   * does. OFFSET_OUT_OF_RANGE when `fetchOffset` is outside [logStartOffset, logEndOffset].
+   */
+  read(
+    fetchOffset: number,
+    maxBytes: number,
+    maxOffset = this.logEndOffset,
+    minOneMessage = false,
+  ): FetchDataInfo {
+    this.ensureOpen();
+    const leo = this.logEndOffset;
+    if (fetchOffset < this.logStartOffsetValue || fetchOffset > leo) {
+      throw new KafkaError(
+        'OFFSET_OUT_OF_RANGE',
+        `offset ${fetchOffset} is outside [${this.logStartOffsetValue}, ${leo}] of ${this.topicPartition.topic}-${this.topicPartition.partition}`,
+      );
+    }
+    const upper = Math.min(maxOffset, leo);
+    const all = this.segments.all();
+    let i = Math.max(0, all.indexOf(this.segments.floorSegment(fetchOffset) ?? all[0]!));
+    if (fetchOffset < upper) {
+      for (; i < all.length; i++) {
+        const segment = all[i]!;
+        const read = segment.read(fetchOffset, maxBytes, upper, minOneMessage);
+        if (read === undefined) continue;
+        return {
+          records: read.records,
+          fetchOffsetMetadata: {
+            messageOffset: fetchOffset,
+            segmentBaseOffset: segment.baseOffset,
+            relativePositionInSegment: read.position,
+          },
+        };
+      }
+    }
+    const active = this.segments.active();
+    return {
+      records: Buffer.alloc(0),
+      fetchOffsetMetadata: {
+        messageOffset: fetchOffset,
+        segmentBaseOffset: active.baseOffset,
+        relativePositionInSegment: active.size,
+      },
+    };
+  }
+
+  /** Aborted transactions overlapping [startOffset, upperBoundOffset), for read_committed fetches. */
+  collectAbortedTransactions(startOffset: number, upperBoundOffset: number): AbortedTxn[] {
+    const out: AbortedTxn[] = [];
+    for (const segment of this.segments.from(startOffset)) {
+      if (segment.baseOffset >= upperBoundOffset) break;
+      const found = segment.txnIndex.collectAbortedTxns(startOffset, upperBoundOffset);
+      out.push(...found.abortedTransactions);
+      if (found.isComplete) break;
+    }
+    return out;
+  }
+
+  /**
+   * ListOffsets: EARLIEST_TIMESTAMP → log start, LATEST_TIMESTAMP → LEO, MAX_TIMESTAMP → the batch with the
+   * largest timestamp, otherwise the first offset whose timestamp is >= `timestamp` (undefined when none is).
+   */
+  fetchOffsetByTimestamp(timestamp: number): TimestampAndOffset | undefined {
+    this.ensureOpen();
+    if (timestamp === EARLIEST_TIMESTAMP) return this.withEpoch(-1, this.logStartOffsetValue);
+    if (timestamp === LATEST_TIMESTAMP) return this.withEpoch(-1, this.logEndOffset);
+    if (timestamp === MAX_TIMESTAMP) {
+      let best: TimestampAndOffset | undefined;
+      for (const segment of this.segments.all()) {
+        const ts = segment.maxTimestampSoFar;
+        if (ts >= 0 && (best === undefined || ts > best.timestamp)) {
+          best = { timestamp: ts, offset: segment.offsetOfMaxTimestampSoFar };
+        }
+      }
+      return best === undefined ? undefined : this.withEpoch(best.timestamp, best.offset);
+    }
+    for (const segment of this.segments.all()) {
+      if (segment.size === 0 || segment.maxTimestampSoFar < timestamp) continue;
+      const found = segment.findOffsetByTimestamp(timestamp, this.logStartOffsetValue);
+      if (found !== undefined) return this.withEpoch(found.timestamp, found.offset);
+    }
+    return undefined;
+  }
+
+  /**
+   * Starts a new active segment at the LEO (unless the active one is empty and already there), after
+   * giving the old one its final time index entry and fsyncing it; the recovery point moves to the new base.
+   */
+  roll(): LogSegment {
+    this.ensureOpen();
+    const newOffset = this.logEndOffset;
+    const active = this.segments.active();
+    if (active.baseOffset === newOffset && active.size === 0) return active;
+    active.onBecomeInactiveSegment();
+    if (newOffset >= this.producerState.mapEndOffset) this.producerState.takeSnapshot(newOffset);
+    const segment = LogSegment.create(this.dir, newOffset, this.configValue, this.clock.nowMs());
+    this.segments.add(segment);
+    this.flush();
+    this.logger.debug({ baseOffset: newOffset, previous: active.baseOffset }, 'rolled a new segment');
+    return segment;
+  }
+
+  /**
+   * fsyncs every segment holding data past the recovery point (log and indexes), then moves the recovery
+   * point to the LEO and checkpoints it.
+   */
+  flush(): void {
+    this.ensureOpen();
+    const leo = this.logEndOffset;
+    for (const segment of this.segments.from(this.recoveryPointValue)) segment.flush();
+    this.unflushedMessages = 0;
+    this.lastFlushMs = this.clock.nowMs();
+    if (leo !== this.recoveryPointValue || !this.recoveryPointFileWritten) {
+      this.recoveryPointValue = leo;
+      this.recoveryPointCheckpoint.write(leo);
+      this.recoveryPointFileWritten = true;
+    }
+  }
+
+  private recoveryPointFileWritten = false;
+
+  /** flush.messages / flush.ms: the scheduler calls this periodically, and every append does. */
+  maybeFlush(nowMs = this.clock.nowMs()): boolean {
+    if (this.closed) return false;
+    const due =
+      this.unflushedMessages >= this.configValue.flushMessages ||
+      (this.logEndOffset > this.recoveryPointValue && nowMs - this.lastFlushMs >= this.configValue.flushMs);
+    if (due) this.flush();
+    return due;
+  }
+
+  /**
+   * A follower's truncation: removes every batch with an offset >= `offset` (a batch containing it goes whole,
+   * so the LEO lands on a batch boundary at or below `offset`), deleting later segments, and truncates the
+   * epoch cache and producer state with it. Below the log start this is truncateFullyAndStartAt(offset).
+   * Returns whether anything changed.
+   */
+  truncateTo(offset: number): boolean {
+    this.ensureOpen();
+    if (offset < 0) throw new KafkaError('OFFSET_OUT_OF_RANGE', `cannot truncate to offset ${offset}`);
+    if (offset >= this.logEndOffset) return false;
+    if (offset < this.logStartOffsetValue) {
+      this.truncateFullyAndStartAt(offset);
+      return true;
+    }
+    const now = this.clock.nowMs();
+    for (const segment of [...this.segments.all()]) {
+      if (segment.baseOffset > offset) this.retire(segment, now);
+    }
+    if (this.segments.isEmpty()) {
+      this.segments.add(LogSegment.create(this.dir, offset, this.configValue, now));
+    } else {
+      this.segments.active().truncateTo(offset);
+    }
+    const leo = this.logEndOffset;
+    if (leo < this.logStartOffsetValue) {
+      // The batch holding the log start offset was cut: nothing readable is left below the log start.
+      this.truncateFullyAndStartAt(this.logStartOffsetValue);
+      return true;
+    }
+    this.leaderEpochCache.truncateFromEnd(leo);
+    const replayFrom = this.producerState.truncateFromEnd(leo);
+    this.replayProducerState(replayFrom, new Set());
+    this.highWatermarkValue = Math.min(this.highWatermarkValue, leo);
+    if (this.recoveryPointValue > leo) {
+      this.recoveryPointValue = leo;
+      this.recoveryPointCheckpoint.write(leo);
+    }
+    this.logger.info({ offset, logEndOffset: leo }, 'truncated the log');
+    return true;
+  }
+
+  /** Empties the log and restarts it at `offset` (a follower whose fetch offset fell below the leader's start). */
+  truncateFullyAndStartAt(offset: number): void {
+    this.ensureOpen();
+    const now = this.clock.nowMs();
+    for (const segment of [...this.segments.all()]) this.retire(segment, now);
+    this.segments.add(LogSegment.create(this.dir, offset, this.configValue, now));
+    this.leaderEpochCache.clear();
+    this.producerState.truncateFullyAndStartAt(offset);
+    this.logStartOffsetValue = offset;
+    this.highWatermarkValue = offset;
+    this.recoveryPointValue = offset;
+    this.recoveryPointCheckpoint.write(offset);
+    this.logStartOffsetCheckpoint.write(offset);
+    this.logger.info({ offset }, 'truncated the log fully');
+  }
+
+  /**
+   * DeleteRecords: moves the log start offset up to `offset` (at most the high watermark, else
+   * OFFSET_OUT_OF_RANGE) and deletes the segments wholly below it. Returns the log start offset.
+   */
+  deleteRecordsBefore(offset: number): number {
+    this.ensureOpen();
+    if (offset > this.highWatermarkValue) {
+      throw new KafkaError(
+        'OFFSET_OUT_OF_RANGE',
+        `cannot delete records before ${offset}: the high watermark is ${this.highWatermarkValue}`,
+      );
+    }
+    this.maybeIncrementLogStartOffset(offset);
+    this.deleteOldSegments();
+    return this.logStartOffsetValue;
+  }
+
+  /**
+   * The retention pass (retention.ms, retention.bytes, log start offset); see retention.ts. Rolls first when
+   * the active segment itself is due. Returns the number of segments deleted.
+   */
+  deleteOldSegments(): number {
+    this.ensureOpen();
+    const now = this.clock.nowMs();
+    let deleted = 0;
+    for (;;) {
+      const found = deletableSegments(this.configValue, {
+        segments: this.segments.all(),
+        logEndOffset: this.logEndOffset,
+        highWatermark: this.highWatermarkValue,
+        logStartOffset: this.logStartOffsetValue,
+        nowMs: now,
+      });
+      if (found === undefined) break;
+      if (found.segments.length === this.segments.size) this.roll();
+      for (const segment of found.segments) this.retire(segment, now);
+      deleted += found.segments.length;
+      this.logger.info(
+        { reason: found.reason, segments: found.segments.map((s) => s.baseOffset) },
+        'deleted segments past retention',
+      );
+      this.maybeIncrementLogStartOffset(this.segments.first()!.baseOffset);
+    }
+    this.maybeRemoveDeletedSegmentFiles(now);
+    return deleted;
+  }
+
+  /** Removes `.deleted` files whose file.delete.delay.ms has passed; the scheduler calls this too. */
+  maybeRemoveDeletedSegmentFiles(nowMs = this.clock.nowMs()): number {
+    const due = this.retired.filter((r) => r.dueMs <= nowMs);
+    if (due.length === 0) return 0;
+    this.retired = this.retired.filter((r) => r.dueMs > nowMs);
+    for (const r of due) r.segment.deleteFiles(DELETED_FILE_SUFFIX);
+    return due.length;
+  }
+
+  /** A clean shutdown: flush everything, checkpoint, close the files. */
+  close(): void {
+    if (this.closed) return;
+    this.segments.active().onBecomeInactiveSegment();
+    this.flush();
+    if (this.producerState.mapEndOffset <= this.logEndOffset)
+      this.producerState.takeSnapshot(this.logEndOffset);
+    for (const segment of this.segments.all()) segment.close();
+    for (const r of this.retired) r.segment.closeAbruptly();
+    this.closed = true;
+  }
+
+  /**
+   * Fault injection for tests of later layers: what a power loss leaves. Every segment file is cut back to what
+   * was fsynced, index entries never written are forgotten, and the log closes without writing anything.
+   * Reopening runs recovery from the checkpointed recovery point.
+   */
+  simulateCrashLosingUnflushed(): void {
+    if (this.closed) return;
+    for (const segment of this.segments.all()) {
+      segment.truncateToFlushed();
+      segment.closeAbruptly();
+    }
+    for (const r of this.retired) r.segment.closeAbruptly();
+    this.closed = true;
+  }
+
+  private write(records: Buffer, info: LogAppendInfo, now: number): void {
+    let active = this.segments.active();
+    if (active.shouldRoll(this.configValue, records.length, info.maxTimestamp, info.lastOffset, now)) {
+      active = this.roll();
+    }
+    active.append(records);
+  }
+
+  private afterWrite(records: Buffer, info: LogAppendInfo, now: number): void {
+    for (let pos = 0; pos < records.length; pos += batchSize(records, pos)) {
+      const completed = this.producerState.onAppended(
+        records,
+        pos,
+        batchBaseOffset(records, pos),
+        batchLastOffset(records, pos),
+      );
+      if (completed !== undefined) this.onTransactionCompleted(completed, this.segments.active());
+    }
+    this.unflushedMessages += info.recordCount;
+    this.maybeFlush(now);
+  }
+
+  private onTransactionCompleted(completed: CompletedTxn, segment: LogSegment): void {
+    const aborted = this.producerState.completeTxn(completed);
+    if (aborted !== undefined) segment.txnIndex.append(aborted);
+  }
+
+  /**
+   * Feeds producer state every batch from `fromOffset` to the LEO. Aborted transactions go into the txnindex
+   * only of segments whose txnindex recovery rebuilt (`rebuilt`); other segments kept theirs.
+   */
+  private replayProducerState(fromOffset: number, rebuilt: ReadonlySet<number>): void {
+    for (const segment of this.segments.from(fromOffset)) {
+      segment.forEachBatchFrom(fromOffset, (buf, pos) => {
+        const completed = this.producerState.onAppended(
+          buf,
+          pos,
+          batchBaseOffset(buf, pos),
+          batchLastOffset(buf, pos),
+        );
+        if (completed !== undefined && rebuilt.has(segment.baseOffset))
+          this.onTransactionCompleted(completed, segment);
+      });
+    }
+  }
+
+  private maybeIncrementLogStartOffset(offset: number): void {
+    if (offset <= this.logStartOffsetValue) return;
+    this.logStartOffsetValue = offset;
+    this.highWatermarkValue = Math.max(this.highWatermarkValue, offset);
+    this.leaderEpochCache.truncateFromStart(offset);
+    this.producerState.onLogStartOffsetIncremented(offset);
+    this.logStartOffsetCheckpoint.write(offset);
+  }
+
+  /** Takes a segment out of the log: renamed `.deleted`, removed after file.delete.delay.ms. */
+  private retire(segment: LogSegment, now: number): void {
+    this.segments.remove(segment);
+    segment.closeAbruptly();
+    segment.changeFileSuffixes('', DELETED_FILE_SUFFIX);
+    if (this.configValue.fileDeleteDelayMs <= 0) segment.deleteFiles(DELETED_FILE_SUFFIX);
+    else this.retired.push({ segment, dueMs: now + this.configValue.fileDeleteDelayMs });
+  }
+
+  private withEpoch(timestamp: number, offset: number): TimestampAndOffset {
+    const epoch = this.leaderEpochCache.epochForOffset(offset);
+    return epoch === undefined ? { timestamp, offset } : { timestamp, offset, leaderEpoch: epoch };
+  }
+
+  private ensureOpen(): void {
+    if (this.closed) throw new KafkaError('KAFKA_STORAGE_ERROR', `log ${this.dir} is closed`);
+  }
+}
