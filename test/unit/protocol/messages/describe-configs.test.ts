@@ -69,7 +69,8 @@ describe('DescribeConfigs', () => {
               isSensitive: false,
               synonyms: [],
               configType: 0,
-              documentation: '',
+              // Not in v0; nullable in every version, so an absent value is null.
+              documentation: null,
             },
           ],
         },
