@@ -315,6 +315,7 @@ function readRecords(header: RecordBatchHeader, section: Buffer): DecodedRecordB
   const records = new Array<DecodedRecord>(count);
   const cursor: Cursor = { pos: 0 };
   for (let i = 0; i < count; i++) {
+    // Completes the record object in place rather than copying it into a second one.
     const record = readRecord(section, cursor, section.length) as DecodedRecord;
     record.offset = header.baseOffset + record.offsetDelta;
     record.timestamp = logAppendTime ? header.maxTimestamp : header.baseTimestamp + record.timestampDelta;
