@@ -99,6 +99,8 @@ export function loadSegments(opts: LoadOptions): LoadedSegments {
       continue;
     }
     const result = segment.recover(opts.onRecoveredBatch);
+    // The rebuilt indexes and whatever recovery kept are made durable now, whatever the recovery point.
+    segment.flush();
     recovered.add(segment.baseOffset);
     segments.add(segment);
     if (result.truncatedBytes > 0) {
