@@ -1,0 +1,405 @@
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Clock } from '../common/clock.js';
+import { componentLogger, type Logger } from '../common/logger.js';
+import type { LogConfig } from '../log/log-config.js';
+import { partitionDirName } from '../log/log-file-names.js';
+import { PartitionOffsetCheckpoint } from '../log/offset-checkpoint.js';
+import { PartitionLog } from '../log/partition-log.js';
+import type { AppendOrigin } from '../log/producer-state.js';
+import type { AbortedTxn } from '../log/transaction-index.js';
+import { isKafkaError, KafkaError } from '../protocol/errors/index.js';
+import { DelayedFetch, type FetchRead } from './delayed-fetch.js';
+import { DelayedOperationPurgatory } from './delayed-operation.js';
+import { DelayedProduce, type ProducePartitionStatus } from './delayed-produce.js';
+import { type AlterIsr, type IsolationLevel, Partition, type PartitionState } from './partition.js';
+
+export const HIGH_WATERMARK_CHECKPOINT_FILE = 'replication-offset-checkpoint';
+
+/** Per-topic settings the replica manager needs, resolved by the broker from topic overrides and defaults. */
+export interface TopicSettings {
+  readonly logConfig: LogConfig;
+  readonly minInsyncReplicas: number;
+}
+
+export interface ReplicaManagerOptions {
+  brokerId: number;
+  /** This broker's data directory: partitions live in `<dir>/<topic>-<partition>/`. */
+  dir: string;
+  clock: Clock;
+  logger: Logger;
+  topicSettings(topic: string): TopicSettings;
+  alterIsr: AlterIsr;
+  /** `replica.lag.time.max.ms`. */
+  replicaLagTimeMaxMs: number;
+}
+
+export interface ProduceEntry {
+  readonly topic: string;
+  readonly partition: number;
+  readonly records: Buffer;
+}
+
+export interface ProducePartitionResult {
+  readonly topic: string;
+  readonly partition: number;
+  readonly error: KafkaError | undefined;
+  readonly baseOffset: number;
+  readonly logAppendTimeMs: number;
+  readonly logStartOffset: number;
+}
+
+export interface FetchPartitionRequest {
+  readonly topic: string;
+  readonly partition: number;
+  readonly fetchOffset: number;
+  readonly partitionMaxBytes: number;
+  readonly currentLeaderEpoch: number;
+}
+
+export interface FetchPartitionResult {
+  readonly topic: string;
+  readonly partition: number;
+  readonly error: KafkaError | undefined;
+  readonly highWatermark: number;
+  readonly lastStableOffset: number;
+  readonly logStartOffset: number;
+  readonly records: Buffer | null;
+  readonly abortedTransactions: AbortedTxn[] | undefined;
+}
+
+export interface FetchParams {
+  /** -1 for consumers; a broker id for follower fetches. */
+  readonly replicaId: number;
+  readonly maxWaitMs: number;
+  readonly minBytes: number;
+  readonly maxBytes: number;
+  readonly isolation: IsolationLevel;
+  readonly partitions: readonly FetchPartitionRequest[];
+}
+
+type MaybeAsync<T> = T | Promise<T>;
+
+/**
+ * The partitions this broker hosts, and the produce and fetch paths over them (Kafka's ReplicaManager): it
+ * opens a partition's log when the controller assigns it here, makes it leader or follower as the metadata
+ * says, appends produced batches on leaders, answers fetches from consumers and followers, and parks
+ * requests that must wait — acks=all produces until the ISR has the data, fetches until min_bytes is there —
+ * in two purgatories keyed by topic-partition.
+ *
+ * Everything runs on the event loop; a produce or fetch reads and writes its partitions without yielding, so
+ * each request sees a consistent log.
+ */
+export class ReplicaManager {
+  private readonly partitions = new Map<string, Partition>();
+  private readonly hwCheckpoints = new Map<string, { file: PartitionOffsetCheckpoint; written: number }>();
+  readonly producePurgatory = new DelayedOperationPurgatory('Produce');
+  readonly fetchPurgatory = new DelayedOperationPurgatory('Fetch');
+  private readonly logger: Logger;
+
+  constructor(private readonly options: ReplicaManagerOptions) {
+    this.logger = componentLogger(options.logger, 'replica-manager', { broker: options.brokerId });
+    mkdirSync(options.dir, { recursive: true });
+  }
+
+  get brokerId(): number {
+    return this.options.brokerId;
+  }
+
+  partition(topic: string, partition: number): Partition | undefined {
+    return this.partitions.get(`${topic}-${partition}`);
+  }
+
+  allPartitions(): IterableIterator<Partition> {
+    return this.partitions.values();
+  }
+
+  /**
+   * The controller's word on a partition this broker hosts: opens its log if needed, then leads or follows.
+   * Returns the Partition.
+   */
+  applyPartitionState(topic: string, partition: number, state: PartitionState): Partition {
+    let p = this.partition(topic, partition);
+    if (p === undefined) p = this.openPartition(topic, partition);
+    if (state.leader === this.options.brokerId) p.makeLeader(state);
+    else p.makeFollower(state);
+    // Waiting requests must learn at once that leadership moved.
+    this.fetchPurgatory.checkAndComplete(p.key);
+    this.producePurgatory.checkAndComplete(p.key);
+    return p;
+  }
+
+  /** The partition left this broker (topic deleted, replica moved): close its log and optionally delete it. */
+  removePartition(topic: string, partition: number, deleteData: boolean): void {
+    const p = this.partition(topic, partition);
+    if (p === undefined) return;
+    this.partitions.delete(p.key);
+    this.hwCheckpoints.delete(p.key);
+    this.producePurgatory.completeKey(p.key);
+    this.fetchPurgatory.completeKey(p.key);
+    p.log.close();
+    if (deleteData) rmSync(p.log.dir, { recursive: true, force: true });
+    this.logger.info({ topic, partition, deleteData }, 'removed partition');
+  }
+
+  updateLogConfig(topic: string): void {
+    const { logConfig } = this.options.topicSettings(topic);
+    for (const p of this.partitions.values()) if (p.topic === topic) p.log.updateConfig(logConfig);
+  }
+
+  /**
+   * Appends produced batches to the partitions this broker leads. acks=0/1 answer as soon as the leader wrote;
+   * acks=all waits in the produce purgatory until the HW passes the batches or `timeoutMs` runs out.
+   */
+  appendRecords(
+    entries: readonly ProduceEntry[],
+    requiredAcks: number,
+    timeoutMs: number,
+    origin: AppendOrigin = 'client',
+  ): MaybeAsync<ProducePartitionResult[]> {
+    const results: ProducePartitionResult[] = [];
+    const waiting: ProducePartitionStatus[] = [];
+    const waitingIndex: number[] = [];
+    for (const entry of entries) {
+      const p = this.partition(entry.topic, entry.partition);
+      try {
+        if (p === undefined) {
+          throw new KafkaError(
+            'UNKNOWN_TOPIC_OR_PARTITION',
+            `${entry.topic}-${entry.partition} is not hosted here`,
+          );
+        }
+        const minIsr = this.options.topicSettings(entry.topic).minInsyncReplicas;
+        const appended = p.appendRecordsToLeader(entry.records, origin, requiredAcks, minIsr);
+        results.push({
+          topic: entry.topic,
+          partition: entry.partition,
+          error: undefined,
+          baseOffset: appended.firstOffset,
+          logAppendTimeMs: appended.logAppendTime,
+          logStartOffset: p.log.logStartOffset,
+        });
+        if (!appended.duplicate) this.onLeaderAppend(p);
+        if (requiredAcks === -1) {
+          waiting.push({
+            partition: p,
+            requiredOffset: appended.lastOffset + 1,
+            minInsyncReplicas: minIsr,
+            error: undefined,
+            acknowledged: false,
+          });
+          waitingIndex.push(results.length - 1);
+        }
+      } catch (err) {
+        results.push(failedProduce(entry, err, p?.log.logStartOffset ?? -1));
+      }
+    }
+    if (waiting.length === 0) return results;
+    let sync = true;
+    let done: ((r: ProducePartitionResult[]) => void) | undefined;
+    let completed = false;
+    const operation = new DelayedProduce(waiting, (statuses) => {
+      statuses.forEach((status, i) => {
+        if (status.error) {
+          const index = waitingIndex[i]!;
+          results[index] = { ...results[index]!, error: status.error, baseOffset: -1 };
+        }
+      });
+      completed = true;
+      if (!sync) done!(results);
+    });
+    this.producePurgatory.tryCompleteElseWatch(
+      operation,
+      waiting.map((s) => s.partition.key),
+      timeoutMs,
+    );
+    sync = false;
+    if (completed) return results;
+    return new Promise((resolve) => {
+      done = resolve;
+    });
+  }
+
+  /**
+   * A fetch from a consumer or a follower. Answers at once when min_bytes is there (or a partition errs, or
+   * max_wait_ms is 0); otherwise waits in the fetch purgatory.
+   */
+  fetchMessages(params: FetchParams): MaybeAsync<FetchPartitionResult[]> {
+    const read = (): FetchRead<FetchPartitionResult[]> => this.readFromLog(params);
+    const first = read();
+    if (
+      params.maxWaitMs <= 0 ||
+      first.bytes >= params.minBytes ||
+      first.hasError ||
+      params.partitions.length === 0
+    ) {
+      return first.results;
+    }
+    return new Promise((resolve) => {
+      const operation = new DelayedFetch(params.minBytes, read, resolve);
+      this.fetchPurgatory.tryCompleteElseWatch(
+        operation,
+        params.partitions.map((p) => `${p.topic}-${p.partition}`),
+        params.maxWaitMs,
+      );
+    });
+  }
+
+  /** Followers that fell behind leave the ISR; the broker calls this periodically. */
+  maybeShrinkIsr(): void {
+    for (const p of this.partitions.values()) p.maybeShrinkIsr(this.options.replicaLagTimeMaxMs);
+  }
+
+  /** flush.ms, retention and deleted-file removal: the broker's scheduler calls this. */
+  runLogMaintenance(kind: 'flush' | 'retention'): void {
+    for (const p of this.partitions.values()) {
+      try {
+        if (kind === 'flush') p.log.maybeFlush();
+        else p.log.deleteOldSegments();
+      } catch (err) {
+        this.logger.error({ err, topic: p.topic, partition: p.partition, kind }, 'log maintenance failed');
+      }
+    }
+  }
+
+  /** Persists every partition's high watermark that moved since the last checkpoint. */
+  checkpointHighWatermarks(): void {
+    for (const p of this.partitions.values()) {
+      const entry = this.hwCheckpoints.get(p.key);
+      const hw = p.log.highWatermark;
+      if (entry && entry.written !== hw) {
+        entry.file.write(hw);
+        entry.written = hw;
+      }
+    }
+  }
+
+  /** Clean stop: answer waiting requests, checkpoint, flush and close every log. */
+  shutdown(): void {
+    this.producePurgatory.completeAll();
+    this.fetchPurgatory.completeAll();
+    this.checkpointHighWatermarks();
+    for (const p of this.partitions.values()) p.log.close();
+    this.partitions.clear();
+  }
+
+  /** A crash: every log loses what was not fsynced, nothing is checkpointed. */
+  crash(): void {
+    for (const p of this.partitions.values()) p.log.simulateCrashLosingUnflushed();
+    this.partitions.clear();
+    this.producePurgatory.completeAll();
+    this.fetchPurgatory.completeAll();
+  }
+
+  private openPartition(topic: string, partition: number): Partition {
+    const dir = join(this.options.dir, partitionDirName({ topic, partition }));
+    mkdirSync(dir, { recursive: true });
+    const logger = componentLogger(this.options.logger, 'partition', {
+      broker: this.options.brokerId,
+      topic,
+      partition,
+    });
+    const hwFile = new PartitionOffsetCheckpoint(dir, HIGH_WATERMARK_CHECKPOINT_FILE, { topic, partition });
+    const checkpointedHw = hwFile.read(logger);
+    const log = PartitionLog.open({
+      dir,
+      config: this.options.topicSettings(topic).logConfig,
+      clock: this.options.clock,
+      logger,
+      ...(checkpointedHw !== undefined ? { highWatermark: checkpointedHw } : {}),
+    });
+    for (const report of log.recoveryReports) logger.warn({ report }, 'recovered partition log');
+    const p = new Partition(
+      topic,
+      partition,
+      log,
+      this.options.brokerId,
+      this.options.clock,
+      logger,
+      this.options.alterIsr,
+    );
+    this.partitions.set(p.key, p);
+    this.hwCheckpoints.set(p.key, { file: hwFile, written: checkpointedHw ?? -1 });
+    return p;
+  }
+
+  /** New data on a leader: followers waiting for it, and (when the HW moved) consumers and acks=all produces. */
+  private onLeaderAppend(p: Partition): void {
+    this.fetchPurgatory.checkAndComplete(p.key);
+    this.producePurgatory.checkAndComplete(p.key);
+  }
+
+  private readFromLog(params: FetchParams): FetchRead<FetchPartitionResult[]> {
+    const results: FetchPartitionResult[] = [];
+    let bytes = 0;
+    let hasError = false;
+    let budget = params.maxBytes;
+    for (const request of params.partitions) {
+      const p = this.partition(request.topic, request.partition);
+      try {
+        if (p === undefined) {
+          throw new KafkaError(
+            'UNKNOWN_TOPIC_OR_PARTITION',
+            `${request.topic}-${request.partition} is not hosted here`,
+          );
+        }
+        if (params.replicaId >= 0 && p.updateFollowerFetchState(params.replicaId, request.fetchOffset)) {
+          this.producePurgatory.checkAndComplete(p.key);
+        }
+        const read = p.read({
+          fetchOffset: request.fetchOffset,
+          maxBytes: Math.max(0, Math.min(request.partitionMaxBytes, budget)),
+          replicaId: params.replicaId,
+          isolation: params.isolation,
+          currentLeaderEpoch: request.currentLeaderEpoch,
+          // Kafka's rule: the first partition that has data may exceed the limits by one batch.
+          minOneMessage: bytes === 0,
+          fetchOnlyFromLeader: true,
+        });
+        const records = read.info.records;
+        bytes += records.length;
+        budget -= records.length;
+        results.push({
+          topic: request.topic,
+          partition: request.partition,
+          error: undefined,
+          highWatermark: read.highWatermark,
+          lastStableOffset: read.lastStableOffset,
+          logStartOffset: read.logStartOffset,
+          records,
+          abortedTransactions: read.abortedTransactions,
+        });
+      } catch (err) {
+        hasError = true;
+        results.push({
+          topic: request.topic,
+          partition: request.partition,
+          error: toKafkaError(err),
+          highWatermark: p?.log.highWatermark ?? -1,
+          lastStableOffset: -1,
+          logStartOffset: p?.log.logStartOffset ?? -1,
+          records: null,
+          abortedTransactions: undefined,
+        });
+      }
+    }
+    return { results, bytes, hasError };
+  }
+}
+
+function toKafkaError(err: unknown): KafkaError {
+  return isKafkaError(err)
+    ? err
+    : new KafkaError('UNKNOWN_SERVER_ERROR', (err as Error).message, { cause: err });
+}
+
+function failedProduce(entry: ProduceEntry, err: unknown, logStartOffset: number): ProducePartitionResult {
+  return {
+    topic: entry.topic,
+    partition: entry.partition,
+    error: toKafkaError(err),
+    baseOffset: -1,
+    logAppendTimeMs: -1,
+    logStartOffset,
+  };
+}
