@@ -327,6 +327,12 @@ export class ProducerStateManager {
     return [...this.producers.values()].map((e) => e.describe());
   }
 
+  /** Offset of the producer's last data batch, for the cleaner (CleanableLog.lastDataOffsetOfProducer). */
+  lastDataOffset(pid: number): number | undefined {
+    const last = this.producers.get(pid)?.lastOffset;
+    return last === undefined || last < 0 ? undefined : last;
+  }
+
   producer(pid: number): ActiveProducer | undefined {
     return this.producers.get(pid)?.describe();
   }
