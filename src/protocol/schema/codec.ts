@@ -141,7 +141,9 @@ function structPlan(fields: readonly FieldSpec[], version: number, flexible: boo
 
 function fieldPlan(field: FieldSpec, version: number, flexible: boolean): FieldPlan {
   const present = inVersionRange(field.versions, version);
-  const nullable = present && inVersionRange(field.nullableVersions, version);
+  // An absent field is never on the wire; only its default matters: null where its nullableVersions name
+  // this version (types.ts) or where null is its declared default.
+  const nullable = inVersionRange(field.nullableVersions, version) || (!present && field.default === null);
   const isTagged =
     present &&
     flexible &&
@@ -462,9 +464,14 @@ function fixed<V extends number | boolean>(
   encode: EncodeFn,
   d: V,
 ): TypeCodec {
+  const kind = typeof d;
   return {
     decode,
-    encode,
+    encode: (w, v) => {
+      // Buffer's writers coerce strings and undefined to numbers; a wrong type must fail loudly instead.
+      if (typeof v !== kind) throw new ProtocolEncodeError(`expected a ${kind}, got ${typeof v}`);
+      encode(w, v);
+    },
     makeDefault: () => d,
     isDefault: (v) => v === undefined || v === d,
     minSize: size,
@@ -472,8 +479,9 @@ function fixed<V extends number | boolean>(
 }
 
 function stringCodec(declaredDefault: FieldSpec['default'], compact: boolean, nullable: boolean): TypeCodec {
+  // A null default holds only where the version is nullable (Kafka's generator insists on it); elsewhere ''.
   const d: string | null =
-    declaredDefault === null || (declaredDefault === undefined && nullable)
+    nullable && (declaredDefault === null || declaredDefault === undefined)
       ? null
       : String(declaredDefault ?? '');
   const nullError = 'null where the version allows no null string';
@@ -503,7 +511,7 @@ function bytesCodec(
   nullable: boolean,
   records: boolean,
 ): TypeCodec {
-  const nullDefault = declaredDefault === null || (declaredDefault === undefined && nullable);
+  const nullDefault = nullable && (declaredDefault === null || declaredDefault === undefined);
   return {
     decode: compact
       ? nullable
