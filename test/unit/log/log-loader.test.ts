@@ -98,7 +98,7 @@ describe('recovery on open', () => {
     ]);
     expect(readFileSync(indexPath)).toEqual(original);
     expect(readAll(log)).toHaveLength(20);
-    expect(log.fetchOffsetByTimestamp(T0 + 7)).toMatchObject({ offset: 6, timestamp: T0 + 7 });
+    expect(log.fetchOffsetByTimestamp(T0 + 7)).toMatchObject({ offset: 19, timestamp: T0 + 7 });
   });
 
   it('rebuilds a corrupt index (misaligned, or entries pointing past the log)', () => {
