@@ -85,7 +85,7 @@ describe('kafkajs requests decode with our frame decoder', () => {
     const { header, body } = decodeRequest<MetadataRequest>(frame);
     expect(header.apiVersion).toBe(v);
     expect(body.topics?.map((t) => t.name)).toEqual(['orders', 'b']);
-    expect(body.allowAutoTopicCreation).toBe(v >= 4 ? false : true);
+    expect(body.allowAutoTopicCreation).toBe(v < 4);
   });
 
   it.each([3, 4, 5, 6, 7])(
