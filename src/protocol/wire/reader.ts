@@ -106,6 +106,19 @@ export class Reader {
 
   /** Unsigned LEB128 varint of at most 32 bits (five bytes), as Kafka uses for lengths and tags. */
   unsignedVarint(): number {
+    // Fast path: compact lengths, counts and tag sections are almost always a single byte.
+    const pos = this.position;
+    if (pos < this.end) {
+      const b = this.buffer[pos]!;
+      if (b < 0x80) {
+        this.position = pos + 1;
+        return b;
+      }
+    }
+    return this.multiByteVarint();
+  }
+
+  private multiByteVarint(): number {
     const buf = this.buffer;
     let pos = this.position;
     let result = 0;
