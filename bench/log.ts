@@ -9,7 +9,9 @@
  *   raw write   writeSync of the same batch buffers, sequentially, into a fresh file (no fsync)
  *   raw read    readSync of that file in 1 MiB reads into one reused buffer
  *   log append  PartitionLog.appendAsLeader of every batch, flush left to the OS (no fsync)
- *   log read    PartitionLog.read from the log start to the end in 1 MiB fetches
+ *   log read    PartitionLog.read from the log start to the end in 1 MiB fetches, each into a buffer
+ *               acquired from a ReadBufferPool and released after the fetch, as the broker does
+ *   log read    the same with a fresh buffer per fetch (no buffer lent), reported for comparison
  *   log append  again into a fresh log with flush.ms=1000 (an fsync about every second, inline)
  * segment.bytes is Kafka's default 1 GiB. Closing (the fsync a clean shutdown does) is outside the timings,
  * as it is for the raw file. Prints a human line and a JSON line.
@@ -19,6 +21,7 @@ import { arch, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { logConfig } from '../src/log/log-config.js';
 import { PartitionLog } from '../src/log/partition-log.js';
+import { ReadBufferPool } from '../src/log/read-buffer-pool.js';
 import { encodeRecordBatchSync } from '../src/protocol/records/index.js';
 
 const RECORD_BYTES = 1024;
@@ -53,6 +56,30 @@ function seconds(start: bigint): number {
 }
 
 const mb = (bytes: number, s: number) => bytes / 1e6 / s;
+
+/**
+ * Reads the whole log in FETCH_BYTES fetches, each starting after the last batch the previous one returned, as
+ * a consumer's would; with a pool, each fetch reads into a buffer acquired before and released after it.
+ */
+function readLog(log: PartitionLog, pool: ReadBufferPool | undefined): number {
+  let offset = log.logStartOffset;
+  let bytes = 0;
+  const end = log.logEndOffset;
+  while (offset < end) {
+    const into = pool?.acquire();
+    const { records } = log.read(offset, FETCH_BYTES, end, true, into);
+    bytes += records.length;
+    let pos = 0;
+    let last = offset;
+    while (pos < records.length) {
+      last = records.readInt32BE(pos + 4) + records.readInt32BE(pos + 23);
+      pos += 12 + records.readInt32BE(pos + 8);
+    }
+    if (into !== undefined) pool?.release(into);
+    offset = last + 1;
+  }
+  return bytes;
+}
 
 function main(): void {
   const pool = buildBatches();
@@ -97,27 +124,19 @@ function main(): void {
     const appendS = seconds(t);
     log.close();
 
-    // log read
+    // log read: pooled (the broker's path), then fresh buffers per fetch
     log = PartitionLog.open({ dir, config: logConfig() });
+    const readBuffers = new ReadBufferPool(FETCH_BYTES + 64 * 1024);
     t = process.hrtime.bigint();
-    let offset = log.logStartOffset;
-    let logReadBytes = 0;
-    const end = log.logEndOffset;
-    while (offset < end) {
-      const { records } = log.read(offset, FETCH_BYTES, end, true);
-      logReadBytes += records.length;
-      // the next fetch starts after the last batch returned, as a consumer's would
-      let pos = 0;
-      let last = offset;
-      while (pos < records.length) {
-        last = records.readInt32BE(pos + 4) + records.readInt32BE(pos + 23);
-        pos += 12 + records.readInt32BE(pos + 8);
-      }
-      offset = last + 1;
-    }
+    const pooledBytes = readLog(log, readBuffers);
     const logReadS = seconds(t);
+    t = process.hrtime.bigint();
+    const freshBytes = readLog(log, undefined);
+    const logReadFreshS = seconds(t);
     log.close();
-    if (logReadBytes !== totalBytes) throw new Error(`read ${logReadBytes} bytes of ${totalBytes}`);
+    for (const n of [pooledBytes, freshBytes]) {
+      if (n !== totalBytes) throw new Error(`read ${n} bytes of ${totalBytes}`);
+    }
     rmSync(dir, { recursive: true });
 
     // log append with flush.ms=1000
@@ -139,9 +158,11 @@ function main(): void {
       appendMBps: mb(totalBytes, appendS),
       appendFlushMs1000MBps: mb(totalBytes, appendFlushS),
       readMBps: mb(totalBytes, logReadS),
+      readFreshBufferMBps: mb(totalBytes, logReadFreshS),
       appendRatio: rawWriteS / appendS,
       appendFlushRatio: rawWriteS / appendFlushS,
       readRatio: rawReadS / logReadS,
+      readFreshBufferRatio: rawReadS / logReadFreshS,
       goal: 0.7,
       machine: { cpus: cpus().length, arch: arch(), node: process.version },
     };
@@ -150,7 +171,8 @@ function main(): void {
     console.log(
       `log: ${(totalBytes / 1024 ** 3).toFixed(2)} GiB in ${batchBytes}-byte batches | raw write ${f(result.rawWriteMBps)} MB/s, ` +
         `append ${f(result.appendMBps)} MB/s (${r(result.appendRatio)}x), append flush.ms=1000 ${f(result.appendFlushMs1000MBps)} MB/s ` +
-        `(${r(result.appendFlushRatio)}x) | raw read ${f(result.rawReadMBps)} MB/s, read ${f(result.readMBps)} MB/s (${r(result.readRatio)}x)`,
+        `(${r(result.appendFlushRatio)}x) | raw read ${f(result.rawReadMBps)} MB/s, read ${f(result.readMBps)} MB/s (${r(result.readRatio)}x), ` +
+        `read with a fresh buffer per fetch ${f(result.readFreshBufferMBps)} MB/s (${r(result.readFreshBufferRatio)}x)`,
     );
     console.log(JSON.stringify(result));
   } finally {

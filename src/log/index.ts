@@ -20,3 +20,4 @@ export {
   type PartitionLogOptions,
   type TimestampAndOffset,
 } from './partition-log.js';
+export { ReadBufferPool } from './read-buffer-pool.js';

@@ -326,12 +326,18 @@ export class PartitionLog {
    * the next offset), none with an offset at or past `maxOffset` (the HW or LSO for consumers; the LEO by
    * default), at most `maxBytes` unless `minOneMessage` lets one oversized first batch through, as Fetch v3+
    * does. OFFSET_OUT_OF_RANGE when `fetchOffset` is outside [logStartOffset, logEndOffset].
+   *
+   * `into` lends a buffer to read into (from a ReadBufferPool; see read-buffer-pool.ts): when it is large
+   * enough the returned `records` are a slice of it and alias it, so the caller must not release or reuse it
+   * until it is done with the records (the broker: after the socket has written the response). Otherwise, or
+   * without `into`, the records are in a fresh buffer of their own.
    */
   read(
     fetchOffset: number,
     maxBytes: number,
     maxOffset = this.logEndOffset,
     minOneMessage = false,
+    into?: Buffer,
   ): FetchDataInfo {
     this.ensureOpen();
     const leo = this.logEndOffset;
@@ -347,7 +353,7 @@ export class PartitionLog {
     if (fetchOffset < upper) {
       for (; i < all.length; i++) {
         const segment = all[i]!;
-        const read = segment.read(fetchOffset, maxBytes, upper, minOneMessage);
+        const read = segment.read(fetchOffset, maxBytes, upper, minOneMessage, into);
         if (read === undefined) continue;
         return {
           records: read.records,
