@@ -108,7 +108,9 @@ function build(spec: MessageSpec, version: number): CompiledMessage {
     throw new KafkaError('UNSUPPORTED_VERSION', `${spec.name} has no version ${version}`);
   }
   const flexible = inVersionRange(spec.flexibleVersions, version);
-  const plan = structPlan(spec.fields, version, flexible);
+  // A server answers every client version from one response object: fields a version lacks are dropped, as if
+  // ignorable, rather than refusing to answer. Requests stay strict, so a client never sends a field silently.
+  const plan = structPlan(spec.fields, version, flexible, spec.type === 'response');
   const name = spec.name;
   return {
     spec,
@@ -131,15 +133,20 @@ function build(spec: MessageSpec, version: number): CompiledMessage {
   };
 }
 
-function structPlan(fields: readonly FieldSpec[], version: number, flexible: boolean): StructPlan {
-  const planned = fields.map((f) => fieldPlan(f, version, flexible));
+function structPlan(
+  fields: readonly FieldSpec[],
+  version: number,
+  flexible: boolean,
+  lenient: boolean,
+): StructPlan {
+  const planned = fields.map((f) => fieldPlan(f, version, flexible, lenient));
   const tagged = planned.filter((f) => f.mode === 2).sort((a, b) => a.tag - b.tag);
   let minSize = flexible ? 1 : 0;
   for (const f of planned) if (f.mode === 1) minSize += f.minSize;
   return { fields: planned, tagged, flexible, minSize };
 }
 
-function fieldPlan(field: FieldSpec, version: number, flexible: boolean): FieldPlan {
+function fieldPlan(field: FieldSpec, version: number, flexible: boolean, lenient: boolean): FieldPlan {
   const present = inVersionRange(field.versions, version);
   // An absent field is never on the wire; only its default matters: null where its nullableVersions name
   // this version (types.ts) or where null is its declared default.
@@ -150,12 +157,12 @@ function fieldPlan(field: FieldSpec, version: number, flexible: boolean): FieldP
     field.tag !== undefined &&
     inVersionRange(field.taggedVersions ?? field.versions, version);
   const mode: 0 | 1 | 2 = !present ? 0 : isTagged ? 2 : 1;
-  const codec = typeCodec(field, version, flexible, nullable);
+  const codec = typeCodec(field, version, flexible, nullable, lenient);
   return {
     name: field.name,
     mode,
     tag: field.tag ?? -1,
-    ignorable: field.ignorable === true,
+    ignorable: lenient || field.ignorable === true,
     decode: codec.decode,
     encode: codec.encode,
     makeDefault: codec.makeDefault,
@@ -172,11 +179,17 @@ interface TypeCodec {
   minSize: number;
 }
 
-function typeCodec(field: FieldSpec, version: number, flexible: boolean, nullable: boolean): TypeCodec {
+function typeCodec(
+  field: FieldSpec,
+  version: number,
+  flexible: boolean,
+  nullable: boolean,
+  lenient: boolean,
+): TypeCodec {
   const type = field.type;
   if (type === 'struct' || type === '[]') {
     if (!field.fields) throw new Error(`field ${field.name} of type '${type}' has no fields`);
-    const plan = structPlan(field.fields, version, flexible);
+    const plan = structPlan(field.fields, version, flexible, lenient);
     const element: TypeCodec = {
       decode: (r) => decodeStruct(plan, r),
       encode: (w, v) => encodeStruct(plan, w, v),

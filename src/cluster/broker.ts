@@ -1,0 +1,397 @@
+import { mkdirSync } from 'node:fs';
+import { type Clock, systemClock } from '../common/clock.js';
+import { type FerryConfig, logConfigFromBrokerConfig } from '../common/config/index.js';
+import { componentLogger, type Logger } from '../common/logger.js';
+import type { LogConfig } from '../log/log-config.js';
+import { ApiKey } from '../protocol/api-keys.js';
+import { KafkaError } from '../protocol/errors/index.js';
+import { ReplicaManager, type TopicSettings } from '../replication/replica-manager.js';
+import { BrokerMetrics } from './broker-metrics.js';
+import { type BrokerServices, CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC } from './broker-services.js';
+import { ClockScheduler, GroupCoordinator } from './group/index.js';
+import { registerHandlers } from './handlers/index.js';
+import { InternalTopicStore } from './internal-topic-store.js';
+import { Controller } from './metadata/controller.js';
+import { MetadataImage, type TopicImage } from './metadata/metadata-image.js';
+import { MetadataLog } from './metadata/metadata-log.js';
+import type { MetadataRecord } from './metadata/metadata-records.js';
+import { SocketServer } from './network/socket-server.js';
+import { KafkaRequestProcessor } from './request-processor.js';
+import { logConfigFor } from './topic-configs.js';
+import { BlockProducerIdManager, TransactionCoordinator } from './transaction/index.js';
+import { LocalMarkerWriter } from './transaction-markers.js';
+
+export interface BrokerOptions {
+  readonly brokerId: number;
+  readonly clusterId: string;
+  /** This broker's own data directory (`<data.dir>/<cluster>/broker-<id>`). */
+  readonly dataDir: string;
+  readonly host: string;
+  /** 0 picks a free port. */
+  readonly port: number;
+  readonly rack: string | null;
+  readonly config: FerryConfig;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+}
+
+const HW_CHECKPOINT_INTERVAL_MS = 5000;
+/** Kafka's transaction.abort.timed.out.transaction.cleanup.interval.ms. */
+const TRANSACTION_ABORT_CHECK_INTERVAL_MS = 10_000;
+const INTERNAL_TOPIC_SEGMENT_BYTES = '104857600';
+
+/**
+ * One Kafka-compatible broker: a listener, the request handlers, the replica manager over this broker's
+ * partitions, the group coordinator, and — for a single-broker cluster — the controller with its metadata log.
+ *
+ * Start-up replays the metadata log, registers the broker with the controller (which unfences it and elects it
+ * leader where it may lead), opens the partitions assigned to it, and only then accepts clients; `stop` is a
+ * controlled shutdown (leadership moves away, everything flushed), `crash` drops the connections and loses what
+ * was not fsynced, as a power cut would.
+ */
+export class Broker implements BrokerServices {
+  readonly brokerId: number;
+  readonly clusterId: string;
+  readonly config: FerryConfig;
+  readonly logger: Logger;
+  readonly metadata: MetadataImage;
+  readonly replicaManager: ReplicaManager;
+  readonly groupCoordinator: GroupCoordinator;
+  readonly transactionCoordinator: TransactionCoordinator;
+  readonly metrics: BrokerMetrics;
+  private readonly metadataLog: MetadataLog;
+  private readonly controllerInstance: Controller;
+  private readonly socketServer: SocketServer;
+  private readonly groupScheduler: ClockScheduler;
+  private readonly clock: Clock;
+  private readonly baseLogConfig: LogConfig;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private readonly coordinatorLeadership = new Map<string, number>();
+  private running = false;
+
+  private constructor(private readonly options: BrokerOptions) {
+    this.brokerId = options.brokerId;
+    this.clusterId = options.clusterId;
+    this.config = options.config;
+    this.clock = options.clock ?? systemClock;
+    this.logger = componentLogger(options.logger, 'broker', { broker: options.brokerId });
+    this.baseLogConfig = logConfigFromBrokerConfig(options.config);
+    this.metrics = new BrokerMetrics(options.brokerId);
+    mkdirSync(options.dataDir, { recursive: true });
+
+    this.metadataLog = MetadataLog.open(
+      options.dataDir,
+      this.clock,
+      componentLogger(options.logger, 'metadata-log', { broker: options.brokerId }),
+    );
+    this.metadata = new MetadataImage();
+    for (const { offset, record } of this.metadataLog.replay()) this.metadata.apply(record, offset);
+    this.controllerInstance = new Controller(
+      options.brokerId,
+      this.metadataLog,
+      this.metadata,
+      {
+        numPartitions: options.config.get('num.partitions') as number,
+        defaultReplicationFactor: options.config.get('default.replication.factor') as number,
+        uncleanLeaderElection: options.config.get('unclean.leader.election.enable') as boolean,
+      },
+      componentLogger(options.logger, 'controller', { broker: options.brokerId }),
+    );
+
+    this.replicaManager = new ReplicaManager({
+      brokerId: options.brokerId,
+      dir: options.dataDir,
+      clock: this.clock,
+      logger: options.logger,
+      topicSettings: (topic) => this.topicSettings(topic),
+      alterIsr: async (p, isr, leaderEpoch, partitionEpoch) =>
+        this.controller().alterPartitionIsr(
+          p.topic,
+          p.partition,
+          this.brokerId,
+          leaderEpoch,
+          partitionEpoch,
+          isr,
+        ),
+      replicaLagTimeMaxMs: options.config.get('replica.lag.time.max.ms') as number,
+    });
+
+    this.groupScheduler = new ClockScheduler(this.clock);
+    this.groupCoordinator = new GroupCoordinator({
+      store: new InternalTopicStore(CONSUMER_OFFSETS_TOPIC, this.replicaManager, 30_000),
+      clock: this.clock,
+      scheduler: this.groupScheduler,
+      config: {
+        groupMinSessionTimeoutMs: options.config.get('group.min.session.timeout.ms') as number,
+        groupMaxSessionTimeoutMs: options.config.get('group.max.session.timeout.ms') as number,
+        groupInitialRebalanceDelayMs: options.config.get('group.initial.rebalance.delay.ms') as number,
+        offsetMetadataMaxBytes: options.config.get('offset.metadata.max.bytes') as number,
+        offsetsTopicNumPartitions: this.offsetsTopicPartitionCount(),
+      },
+      logger: componentLogger(options.logger, 'group-coordinator', { broker: options.brokerId }),
+    });
+
+    const markerWriter = new LocalMarkerWriter(this.replicaManager, this.clock, () => {});
+    this.transactionCoordinator = new TransactionCoordinator({
+      store: new InternalTopicStore(TRANSACTION_STATE_TOPIC, this.replicaManager, 30_000),
+      markerWriter,
+      producerIds: new BlockProducerIdManager({
+        allocateProducerIdBlock: async () => this.controller().allocateProducerIds(),
+      }),
+      partitionExists: (topic, partition) => this.metadata.partition(topic, partition) !== undefined,
+      clock: this.clock,
+      config: {
+        transactionMaxTimeoutMs: options.config.get('transaction.max.timeout.ms') as number,
+        transactionStateLogNumPartitions: options.config.get(
+          'transaction.state.log.num.partitions',
+        ) as number,
+        offsetsTopicNumPartitions: this.offsetsTopicPartitionCount(),
+      },
+      logger: componentLogger(options.logger, 'transaction-coordinator', { broker: options.brokerId }),
+    });
+
+    const processor = new KafkaRequestProcessor(this.logger, this.metrics);
+    registerHandlers(processor, this, markerWriter);
+    this.socketServer = new SocketServer(
+      {
+        host: options.host,
+        port: options.port,
+        maxRequestBytes: options.config.get('socket.request.max.bytes') as number,
+        maxIdleMs: options.config.get('connections.max.idle.ms') as number,
+        clock: this.clock,
+        logger: componentLogger(options.logger, 'network', { broker: options.brokerId }),
+      },
+      processor,
+      this.metrics,
+    );
+    this.controllerInstance.onCommit((records) => this.onMetadataRecords(records));
+  }
+
+  static async start(options: BrokerOptions): Promise<Broker> {
+    const broker = new Broker(options);
+    await broker.startup();
+    return broker;
+  }
+
+  get port(): number {
+    return this.socketServer.port;
+  }
+
+  get host(): string {
+    return this.options.host;
+  }
+
+  get isRunning(): boolean {
+    return this.running;
+  }
+
+  controller(): Controller {
+    return this.controllerInstance;
+  }
+
+  ensureInternalTopic(name: string): TopicImage | undefined {
+    const existing = this.metadata.topic(name);
+    if (existing) return existing;
+    const isOffsets = name === CONSUMER_OFFSETS_TOPIC;
+    if (!isOffsets && name !== TRANSACTION_STATE_TOPIC) return undefined;
+    const partitions = isOffsets
+      ? this.offsetsTopicPartitionCount()
+      : (this.config.get('transaction.state.log.num.partitions') as number);
+    const wantedRf = this.config.get(
+      isOffsets ? 'offsets.topic.replication.factor' : 'transaction.state.log.replication.factor',
+    ) as number;
+    const rf = Math.max(1, Math.min(wantedRf, this.metadata.liveBrokers().length));
+    const [result] = this.controller().createTopics(
+      [
+        {
+          name,
+          numPartitions: partitions,
+          replicationFactor: rf,
+          assignments: [],
+          configs: [
+            { name: 'cleanup.policy', value: 'compact' },
+            { name: 'segment.bytes', value: INTERNAL_TOPIC_SEGMENT_BYTES },
+          ],
+        },
+      ],
+      false,
+    );
+    if (result?.error && result.error.errorName !== 'TOPIC_ALREADY_EXISTS') {
+      this.logger.error({ topic: name, err: result.error.message }, 'could not create internal topic');
+    }
+    return this.metadata.topic(name);
+  }
+
+  /** Controlled shutdown: leadership moves away, waiting requests are answered, logs flushed and closed. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.stopTimers();
+    await this.socketServer.stop();
+    this.controllerInstance.fenceBroker(this.brokerId);
+    this.groupCoordinator.shutdown();
+    await this.transactionCoordinator.idle();
+    this.replicaManager.shutdown();
+    this.metadataLog.close();
+    this.logger.info('broker stopped');
+  }
+
+  /** A crash: connections dropped at once, nothing flushed; unfsynced data is lost. */
+  async crash(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.stopTimers();
+    await this.socketServer.stop();
+    this.groupCoordinator.shutdown();
+    this.replicaManager.crash();
+    this.metadataLog.crash();
+    this.logger.warn('broker crashed (simulated)');
+  }
+
+  private async startup(): Promise<void> {
+    await this.socketServer.start();
+    this.running = true;
+    // Registration unfences the broker and elects it where it may lead; the commit listener opens partitions.
+    this.controllerInstance.registerBroker(
+      this.brokerId,
+      this.options.host,
+      this.socketServer.port,
+      this.options.rack,
+    );
+    this.onMetadataRecords([]);
+    this.startTimers();
+    this.logger.info(
+      { port: this.socketServer.port, partitions: [...this.replicaManager.allPartitions()].length },
+      'broker started',
+    );
+  }
+
+  private startTimers(): void {
+    const every = (ms: number, task: () => void) => {
+      const timer = setInterval(() => {
+        try {
+          task();
+        } catch (err) {
+          this.logger.error({ err }, 'scheduled task failed');
+        }
+      }, ms);
+      timer.unref();
+      this.timers.push(timer);
+    };
+    every(this.config.get('log.flush.scheduler.interval.ms') as number, () =>
+      this.replicaManager.runLogMaintenance('flush'),
+    );
+    every(this.config.get('log.retention.check.interval.ms') as number, () =>
+      this.replicaManager.runLogMaintenance('retention'),
+    );
+    every(HW_CHECKPOINT_INTERVAL_MS, () => this.replicaManager.checkpointHighWatermarks());
+    every(TRANSACTION_ABORT_CHECK_INTERVAL_MS, () => {
+      this.transactionCoordinator.abortTimedOutTransactions().catch((err: unknown) => {
+        this.logger.error({ err }, 'aborting timed-out transactions failed');
+      });
+    });
+    every(Math.max(100, (this.config.get('replica.lag.time.max.ms') as number) / 2), () =>
+      this.replicaManager.maybeShrinkIsr(),
+    );
+    this.groupScheduler.start(100);
+  }
+
+  private stopTimers(): void {
+    for (const timer of this.timers) clearInterval(timer);
+    this.timers.length = 0;
+    this.groupScheduler.stop();
+  }
+
+  private topicSettings(topic: string): TopicSettings {
+    const overrides = this.metadata.topic(topic)?.configs ?? new Map<string, string>();
+    const minIsr = overrides.get('min.insync.replicas');
+    return {
+      logConfig: logConfigFor(this.baseLogConfig, overrides),
+      minInsyncReplicas:
+        minIsr !== undefined ? Number(minIsr) : (this.config.get('min.insync.replicas') as number),
+    };
+  }
+
+  private offsetsTopicPartitionCount(): number {
+    return (
+      this.metadata.topic(CONSUMER_OFFSETS_TOPIC)?.partitions.length ??
+      (this.config.get('offsets.topic.num.partitions') as number)
+    );
+  }
+
+  /**
+   * Brings this broker's partitions in line with the metadata image after a commit: opens and leads or follows
+   * what is assigned here, removes what is not any more (deleting a deleted topic's data), applies config
+   * changes, and moves coordinator duties with the leadership of the internal topics' partitions.
+   */
+  private onMetadataRecords(records: readonly MetadataRecord[]): void {
+    if (!this.running) return;
+    for (const record of records) {
+      if (record.type === 'Config' && record.resourceType === 'topic') {
+        this.replicaManager.updateLogConfig(record.resourceName);
+      }
+    }
+    const assigned = new Set<string>();
+    for (const { topic, partition, image } of this.metadata.partitionsOf(this.brokerId)) {
+      const key = `${topic}-${partition}`;
+      assigned.add(key);
+      const current = this.replicaManager.partition(topic, partition);
+      if (
+        current === undefined ||
+        current.leaderEpoch !== image.leaderEpoch ||
+        current.partitionEpoch !== image.partitionEpoch ||
+        current.leaderId !== image.leader
+      ) {
+        try {
+          this.replicaManager.applyPartitionState(topic, partition, {
+            leader: image.leader,
+            leaderEpoch: image.leaderEpoch,
+            partitionEpoch: image.partitionEpoch,
+            replicas: image.replicas,
+            isr: image.isr,
+          });
+        } catch (err) {
+          this.logger.error({ err, topic, partition }, 'could not apply partition state');
+        }
+      }
+      this.maybeMoveCoordinator(topic, partition, image.leader === this.brokerId ? image.leaderEpoch : -1);
+    }
+    for (const p of [...this.replicaManager.allPartitions()]) {
+      if (!assigned.has(p.key)) {
+        this.maybeMoveCoordinator(p.topic, p.partition, -1);
+        this.replicaManager.removePartition(p.topic, p.partition, this.metadata.topic(p.topic) === undefined);
+      }
+    }
+  }
+
+  /**
+   * The group coordinator follows the leadership of `__consumer_offsets` partitions, the transaction coordinator
+   * that of `__transaction_state` partitions (whose leader epoch is its coordinator epoch).
+   */
+  private maybeMoveCoordinator(topic: string, partition: number, leaderEpoch: number): void {
+    if (topic !== CONSUMER_OFFSETS_TOPIC && topic !== TRANSACTION_STATE_TOPIC) return;
+    const key = `${topic}-${partition}`;
+    const was = this.coordinatorLeadership.get(key) ?? -1;
+    if (was === leaderEpoch) return;
+    const isGroups = topic === CONSUMER_OFFSETS_TOPIC;
+    if (leaderEpoch >= 0) {
+      this.coordinatorLeadership.set(key, leaderEpoch);
+      const loading = isGroups
+        ? this.groupCoordinator.onBecomeLeader(partition)
+        : this.transactionCoordinator.onBecomeLeader(partition, leaderEpoch);
+      loading.catch((err: unknown) => {
+        this.logger.error({ err, topic, partition }, 'could not load coordinator state');
+      });
+    } else {
+      this.coordinatorLeadership.delete(key);
+      if (isGroups) this.groupCoordinator.onResign(partition);
+      else this.transactionCoordinator.onResign(partition);
+    }
+  }
+}
+
+export function notCoordinatorError(what: string): KafkaError {
+  return new KafkaError('NOT_COORDINATOR', what);
+}
+
+export { ApiKey };
