@@ -28,12 +28,16 @@ import { CheckpointFile, parseLongField } from './checkpoint-file.js';
 import { type CleanableLog, type CleanableSegment, discardCleanedFiles } from './cleanable-log.js';
 import { CleanedTransactions } from './cleaned-transactions.js';
 import { readEndTxnMarker } from './end-txn-marker.js';
-import { CLEANED_FILE_SUFFIX, logFilePath, transactionIndexFilePath } from './log-file-names.js';
+import {
+  CLEANED_FILE_SUFFIX,
+  CLEANER_OFFSET_CHECKPOINT_FILE,
+  logFilePath,
+  transactionIndexFilePath,
+} from './log-file-names.js';
 import { OffsetMap } from './offset-map.js';
 import { type AbortedTxn, TransactionIndex } from './transaction-index.js';
 
-/** Per partition directory: the first dirty offset, Kafka's checkpoint text format with one `<offset>` line. */
-export const CLEANER_OFFSET_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
+export { CLEANER_OFFSET_CHECKPOINT_FILE };
 
 export interface LogCleanerOptions {
   clock: Clock;

@@ -14,6 +14,7 @@ import { join } from 'node:path';
  *     <any of the above>.swap            a compaction output being swapped in
  *     recovery-point-checkpoint          offset below which everything is fsynced
  *     log-start-offset-checkpoint        the log start offset
+ *     cleaner-offset-checkpoint          the log cleaner's first dirty offset (compacted topics)
  *     leader-epoch-checkpoint            the leader epoch cache
  *
  * The 20-digit, zero-padded base offset makes a directory listing sort by offset.
@@ -37,6 +38,11 @@ export const TEMP_FILE_SUFFIX = '.tmp';
  */
 export const RECOVERY_POINT_CHECKPOINT_FILE = 'recovery-point-checkpoint';
 export const LOG_START_OFFSET_CHECKPOINT_FILE = 'log-start-offset-checkpoint';
+/**
+ * The log cleaner's first dirty offset (everything below was compacted), one `<offset>` line in Kafka's
+ * checkpoint text format. Recovery leaves it alone: a stale value only costs a longer pass.
+ */
+export const CLEANER_OFFSET_CHECKPOINT_FILE = 'cleaner-offset-checkpoint';
 
 const OFFSET_DIGITS = 20;
 

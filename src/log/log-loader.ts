@@ -52,8 +52,9 @@ export interface LoadOptions {
  *
  * 1. leftovers: `.deleted` and `.cleaned` files are removed (an interrupted delete or compaction), `.tmp`
  *    checkpoint files too; a `.log.swap` (a compaction output whose swap was interrupted) replaces the
- *    segments whose offsets it covers and is renamed into place; index `.swap` files are dropped (rebuilt);
- *    index files without a `.log` are removed.
+ *    segments whose offsets it covers and is renamed into place with its `.txnindex.swap`; offset and time
+ *    index `.swap` files are dropped (rebuilt); index files without a `.log` are removed. Other files
+ *    (checkpoints, `cleaner-offset-checkpoint`, producer snapshots) are left alone.
  * 2. every segment opens with its indexes; a missing, misaligned or inconsistent index is rebuilt.
  * 3. every segment that may hold offsets at or past the recovery point is recovered: each batch is verified
  *    (structure, CRC-32C, growing offsets), the indexes rebuilt, and a torn or corrupt tail truncated at the
@@ -139,13 +140,22 @@ function cleanLeftovers(dir: string, config: LogConfig, nowMs: number, logger: L
     ) {
       logger.info({ file: name }, 'removing leftover file');
       unlinkSync(join(dir, name));
-    } else if (name.endsWith(SWAP_FILE_SUFFIX) && !name.endsWith(`${LOG_FILE_SUFFIX}${SWAP_FILE_SUFFIX}`)) {
+    } else if (
+      name.endsWith(SWAP_FILE_SUFFIX) &&
+      !name.endsWith(`${LOG_FILE_SUFFIX}${SWAP_FILE_SUFFIX}`) &&
+      !name.endsWith(`${TXN_INDEX_FILE_SUFFIX}${SWAP_FILE_SUFFIX}`)
+    ) {
       unlinkSync(join(dir, name));
     }
   }
   for (const name of readdirSync(dir)) {
     if (!name.endsWith(`${LOG_FILE_SUFFIX}${SWAP_FILE_SUFFIX}`)) continue;
     completeSwap(dir, name, config, nowMs, logger);
+  }
+  // A txnindex swap whose log swap is gone belongs to no swap in progress: installSwapFiles renames the
+  // txnindex first, so this cannot follow a completed swap; it is an orphan.
+  for (const name of readdirSync(dir)) {
+    if (name.endsWith(`${TXN_INDEX_FILE_SUFFIX}${SWAP_FILE_SUFFIX}`)) unlinkSync(join(dir, name));
   }
   for (const name of readdirSync(dir)) {
     const isIndex =
@@ -165,7 +175,10 @@ function cleanLeftovers(dir: string, config: LogConfig, nowMs: number, logger: L
 
 /**
  * A `.log.swap` holds a finished compaction of the segments from its base offset up to its next offset: those
- * segments are replaced by it (Kafka's rule). Its indexes are rebuilt by the normal open path.
+ * segments are replaced by it (Kafka's rule). Its `.txnindex.swap`, when there is one, replaces the txnindex at
+ * the base; without one the existing txnindex is kept (installSwapFiles renames the txnindex first, so it may
+ * already be the new one; an old one only lists aborted ranges whose data is gone, which readers skip
+ * harmlessly). The offset and time indexes are rebuilt here.
  */
 function completeSwap(dir: string, swapName: string, config: LogConfig, nowMs: number, logger: Logger): void {
   const base = offsetFromFileName(swapName);
@@ -178,13 +191,16 @@ function completeSwap(dir: string, swapName: string, config: LogConfig, nowMs: n
     .filter((n) => n.endsWith(LOG_FILE_SUFFIX))
     .map(offsetFromFileName)
     .filter((b): b is number => b !== undefined && b >= base);
+  const txnSwap = join(dir, `${prefix}${TXN_INDEX_FILE_SUFFIX}${SWAP_FILE_SUFFIX}`);
+  if (existsSync(txnSwap)) renameSync(txnSwap, join(dir, `${prefix}${TXN_INDEX_FILE_SUFFIX}`));
   renameSync(join(dir, tmpName), join(dir, logName));
   for (const ext of [INDEX_FILE_SUFFIX, TIME_INDEX_FILE_SUFFIX]) {
     const p = join(dir, `${prefix}${ext}`);
     if (existsSync(p)) unlinkSync(p);
   }
   const { segment } = LogSegment.open(dir, base, config, nowMs);
-  segment.recover();
+  segment.recover(undefined, true);
+  segment.flush();
   const next = segment.nextOffset;
   segment.close();
   for (const b of replaced) {

@@ -406,11 +406,18 @@ export class LogSegment {
    * Verifies every batch from the start (structure, CRC-32C, offsets that only grow and fit the segment),
    * rebuilds both indexes, and truncates the file at the first bad batch. `visit` sees every good batch (the
    * loader feeds the leader-epoch cache and producer state from it).
+   *
+   * `keepTransactionIndex` leaves `<base>.txnindex` as it is: a compaction output's txnindex comes from the
+   * cleaner and cannot be rebuilt from the segment alone (its transactions may have begun in earlier segments).
+   * Otherwise it is emptied, and the caller's producer-state replay refills it.
    */
-  recover(visit?: RecoveredBatchVisitor): SegmentRecovery {
-    this.offsetIndex.reset();
-    this.timeIndex.reset();
-    this.txnIndex.reset();
+  recover(visit?: RecoveredBatchVisitor, keepTransactionIndex = false): SegmentRecovery {
+    // A segment too small for any index entry must still have its index files, or the next open rebuilds them.
+    for (const index of [this.offsetIndex, this.timeIndex]) {
+      if (existsSync(index.path)) index.reset();
+      else index.createEmptyFile();
+    }
+    if (!keepTransactionIndex) this.txnIndex.reset();
     this.bytesSinceLastIndexEntry = 0;
     this.maxTimestampSoFarValue = NO_TIMESTAMP;
     this.offsetOfMaxTimestampSoFarValue = -1;

@@ -34,6 +34,24 @@ export class LogSegments {
     if (i >= 0) this.list.splice(i, 1);
   }
 
+  /**
+   * Puts `replacement` where the consecutive `old` segments were (a compaction swap); its base offset is the
+   * first old segment's, so the order holds.
+   */
+  replace(old: readonly LogSegment[], replacement: LogSegment): void {
+    const i = this.list.indexOf(old[0]!);
+    if (
+      i < 0 ||
+      old.some((s, k) => this.list[i + k] !== s) ||
+      replacement.baseOffset !== old[0]!.baseOffset
+    ) {
+      throw new RangeError(
+        `segments ${old.map((s) => s.baseOffset).join(', ')} are not consecutive in the log`,
+      );
+    }
+    this.list.splice(i, old.length, replacement);
+  }
+
   clear(): LogSegment[] {
     const removed = this.list;
     this.list = [];

@@ -8,7 +8,14 @@ import {
   batchSize,
   partitionLeaderEpoch,
 } from '../protocol/records/batch-header.js';
+import {
+  type CleanableLog,
+  type CleanableSegment,
+  installSwapFiles,
+  promoteCleanedToSwap,
+} from './cleanable-log.js';
 import { LeaderEpochFileCache } from './leader-epoch-cache.js';
+import { type CleanResult, LogCleaner } from './log-cleaner.js';
 import type { LogConfig } from './log-config.js';
 import {
   DELETED_FILE_SUFFIX,
@@ -91,7 +98,7 @@ interface RetiredSegment {
  * The slow call, fsync, happens only on roll, on flush.messages/flush.ms (`maybeFlush`, which the broker's
  * scheduler also calls) and on close.
  */
-export class PartitionLog {
+export class PartitionLog implements CleanableLog {
   readonly topicPartition: TopicPartition;
   private logStartOffsetValue: number;
   private highWatermarkValue: number;
@@ -100,6 +107,9 @@ export class PartitionLog {
   private lastFlushMs: number;
   private retired: RetiredSegment[] = [];
   private closed = false;
+  /** A maybeClean pass is running; truncation during it makes its swaps fail (Kafka aborts the cleaning). */
+  private cleaningInProgress = false;
+  private cleaningAborted = false;
   private readonly recoveryPointCheckpoint: PartitionOffsetCheckpoint;
   private readonly logStartOffsetCheckpoint: PartitionOffsetCheckpoint;
 
@@ -471,6 +481,7 @@ export class PartitionLog {
     this.ensureOpen();
     if (offset < 0) throw new KafkaError('OFFSET_OUT_OF_RANGE', `cannot truncate to offset ${offset}`);
     if (offset >= this.logEndOffset) return false;
+    if (this.cleaningInProgress) this.cleaningAborted = true;
     if (offset < this.logStartOffsetValue) {
       this.truncateFullyAndStartAt(offset);
       return true;
@@ -505,6 +516,7 @@ export class PartitionLog {
   /** Empties the log and restarts it at `offset` (a follower whose fetch offset fell below the leader's start). */
   truncateFullyAndStartAt(offset: number): void {
     this.ensureOpen();
+    if (this.cleaningInProgress) this.cleaningAborted = true;
     const now = this.clock.nowMs();
     for (const segment of [...this.segments.all()]) this.retire(segment, now);
     this.segments.add(LogSegment.create(this.dir, offset, this.configValue, now));
@@ -563,6 +575,119 @@ export class PartitionLog {
     }
     this.maybeRemoveDeletedSegmentFiles(now);
     return deleted;
+  }
+
+  /** Every segment but the active one, oldest first (CleanableLog). */
+  inactiveSegments(): readonly LogSegment[] {
+    return this.segments.all().slice(0, -1);
+  }
+
+  /**
+   * Every aborted transaction in the txn indexes with lastOffset >= startOffset and firstOffset < endOffset
+   * (CleanableLog). Unlike collectAbortedTransactions it never stops early: the cleaner needs them all.
+   */
+  collectAbortedTxns(startOffset: number, endOffset: number): AbortedTxn[] {
+    const out: AbortedTxn[] = [];
+    for (const segment of this.segments.from(startOffset)) {
+      for (const txn of segment.txnIndex.allAbortedTxns()) {
+        if (txn.lastOffset >= startOffset && txn.firstOffset < endOffset) out.push(txn);
+      }
+    }
+    return out;
+  }
+
+  lastDataOffsetOfProducer(producerId: number): number | undefined {
+    return this.producerState.lastDataOffset(producerId);
+  }
+
+  /**
+   * The compaction swap (CleanableLog; the steps and the loader's crash rule are in cleanable-log.ts): puts
+   * `<cleanedBaseOffset>.log.cleaned` (and its txnindex) in place of `replaced`. Synchronous from the check to
+   * the new segment being in the log, so no append, truncation, retention or read interleaves. Refuses,
+   * changing nothing, when the log is closed, a truncation happened during the maybeClean pass, or `replaced`
+   * are not exactly consecutive inactive segments of this log starting at `cleanedBaseOffset` any more.
+   */
+  replaceSegments(cleanedBaseOffset: number, replaced: readonly CleanableSegment[]): boolean {
+    if (this.closed || this.cleaningAborted || replaced.length === 0) return false;
+    const all = this.segments.all();
+    const first = all.findIndex((s) => s === replaced[0]);
+    if (first < 0 || all[first]!.baseOffset !== cleanedBaseOffset) return false;
+    // The active segment is never replaced: it may have grown since the cleaner read it.
+    if (first + replaced.length >= all.length) return false;
+    if (replaced.some((s, i) => all[first + i] !== s)) return false;
+    const old = all.slice(first, first + replaced.length);
+    const now = this.clock.nowMs();
+
+    promoteCleanedToSwap(this.dir, cleanedBaseOffset); // committed from here: the loader finishes the swap
+    for (const segment of old) {
+      segment.closeAbruptly();
+      segment.changeFileSuffixes('', DELETED_FILE_SUFFIX);
+    }
+    installSwapFiles(this.dir, cleanedBaseOffset);
+    const { segment } = LogSegment.open(this.dir, cleanedBaseOffset, this.configValue, now);
+    const recovery = segment.recover(undefined, true);
+    segment.onBecomeInactiveSegment();
+    segment.flush();
+    if (recovery.truncatedBytes > 0) {
+      // The cleaner fsynced a whole output; a bad batch in it is a bug there, not a crash.
+      this.logger.error(
+        { segment: cleanedBaseOffset, ...recovery },
+        'a compacted segment failed verification and was truncated',
+      );
+    }
+    this.segments.replace(old, segment);
+    for (const s of old) this.scheduleDeletion(s, now);
+    this.logger.info(
+      { baseOffset: cleanedBaseOffset, replaced: old.map((s) => s.baseOffset), size: segment.size },
+      'swapped in a compacted segment',
+    );
+    return true;
+  }
+
+  /**
+   * One compaction pass for a `cleanup.policy` with compact, when it is worth it; the broker's cleaner
+   * scheduler calls this for its compacted partitions, one at a time per LogCleaner. It runs when the dirty
+   * ratio (bytes of cleanable segments at or after the cleaner's first dirty offset, over all cleanable
+   * bytes; cleanable = inactive and below the last stable offset) is at least `minCleanableDirtyRatio`
+   * (Kafka's min.cleanable.dirty.ratio, default 0.5). Tombstones past their delete horizon are dropped by the
+   * next pass that runs; a log that never gets dirty enough keeps them until it does (pass 0 to clean every
+   * time there is dirty data). A truncation or a retention deletion during the pass voids its remaining swaps
+   * (Kafka aborts cleaning for them too); the next pass starts over. Returns the pass's result, or undefined when nothing ran or the pass was
+   * abandoned because the log was truncated or closed under it.
+   */
+  async maybeClean(cleaner: LogCleaner, minCleanableDirtyRatio = 0.5): Promise<CleanResult | undefined> {
+    if (this.closed || this.cleaningInProgress || !this.configValue.cleanupPolicy.compact) return undefined;
+    const ratio = this.dirtyRatio();
+    if (ratio === 0 || ratio < minCleanableDirtyRatio) return undefined;
+    this.cleaningInProgress = true;
+    this.cleaningAborted = false;
+    try {
+      return await cleaner.clean(this);
+    } catch (err) {
+      // A truncation or retention closes segments the pass is reading; the pass is then simply void.
+      if (this.cleaningAborted || this.closed) {
+        this.logger.info({ err: String(err) }, 'compaction abandoned: the log changed under it');
+        return undefined;
+      }
+      throw err;
+    } finally {
+      this.cleaningInProgress = false;
+      this.cleaningAborted = false;
+    }
+  }
+
+  /** The share of cleanable bytes not compacted yet (0 when nothing is cleanable). */
+  dirtyRatio(): number {
+    const firstDirty = Math.max(LogCleaner.firstDirtyOffset(this.dir, this.logger), this.logStartOffsetValue);
+    const lso = this.lastStableOffset();
+    let total = 0;
+    let dirty = 0;
+    for (const segment of this.inactiveSegments()) {
+      if (segment.nextOffset > lso) break;
+      total += segment.size;
+      if (segment.nextOffset > firstDirty) dirty += segment.size;
+    }
+    return total === 0 ? 0 : dirty / total;
   }
 
   /** Removes `.deleted` files whose file.delete.delay.ms has passed; the scheduler calls this too. */
@@ -658,9 +783,16 @@ export class PartitionLog {
 
   /** Takes a segment out of the log: renamed `.deleted`, removed after file.delete.delay.ms. */
   private retire(segment: LogSegment, now: number): void {
+    // A running compaction pass may be reading it: its swaps are void now.
+    if (this.cleaningInProgress) this.cleaningAborted = true;
     this.segments.remove(segment);
     segment.closeAbruptly();
     segment.changeFileSuffixes('', DELETED_FILE_SUFFIX);
+    this.scheduleDeletion(segment, now);
+  }
+
+  /** Removes a retired segment's `.deleted` files now, or after file.delete.delay.ms. */
+  private scheduleDeletion(segment: LogSegment, now: number): void {
     if (this.configValue.fileDeleteDelayMs <= 0) segment.deleteFiles(DELETED_FILE_SUFFIX);
     else this.retired.push({ segment, dueMs: now + this.configValue.fileDeleteDelayMs });
   }
