@@ -29,7 +29,12 @@ import { LogSegment } from './log-segment.js';
 import type { LogSegments } from './log-segments.js';
 import { type LogAppendInfo, validateAndAssignOffsetsAsLeader, validateAsFollower } from './log-validator.js';
 import { PartitionOffsetCheckpoint } from './offset-checkpoint.js';
-import { type AppendOrigin, type CompletedTxn, ProducerStateManager } from './producer-state.js';
+import {
+  type AppendOrigin,
+  type CompletedTxn,
+  PendingAppend,
+  ProducerStateManager,
+} from './producer-state.js';
 import { deletableSegments } from './retention.js';
 import type { AbortedTxn } from './transaction-index.js';
 
@@ -289,8 +294,9 @@ export class PartitionLog implements CleanableLog {
       maxMessageBytes: this.configValue.maxMessageBytes,
       ...(this.configValue.messageTimestampType === 'LogAppendTime' ? { logAppendTimeMs: now } : {}),
     });
+    const pending = info.batchCount > 1 ? new PendingAppend() : undefined;
     for (let pos = 0; pos < records.length; pos += batchSize(records, pos)) {
-      const check = this.producerState.checkAppend(records, pos, origin);
+      const check = this.producerState.checkAppend(records, pos, origin, pending);
       if (check.kind === 'duplicate') {
         if (info.batchCount !== 1) {
           throw new KafkaError('INVALID_RECORD', 'a retried producer batch inside a multi-batch append');
@@ -320,8 +326,9 @@ export class PartitionLog implements CleanableLog {
     this.ensureOpen();
     const now = this.clock.nowMs();
     const info = validateAsFollower(records, this.logEndOffset, this.configValue.maxMessageBytes);
+    const pending = info.batchCount > 1 ? new PendingAppend() : undefined;
     for (let pos = 0; pos < records.length; pos += batchSize(records, pos)) {
-      this.producerState.checkAppend(records, pos, 'replication');
+      this.producerState.checkAppend(records, pos, 'replication', pending);
     }
     this.write(records, info, now);
     for (let pos = 0; pos < records.length; pos += batchSize(records, pos)) {

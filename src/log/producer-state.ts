@@ -59,6 +59,16 @@ export const DEFAULT_PRODUCER_ID_EXPIRATION_MS = 24 * 60 * 60 * 1000;
 const INT32_MAX = 0x7fffffff;
 const APPEND: AppendCheck = Object.freeze({ kind: 'append' });
 
+/**
+ * Scratch state for checking the batches of one append before any is applied: a producer's later batch in the
+ * same append is checked against the state its earlier ones will leave. Create one per append
+ * (`newPendingAppend`), pass it to every `checkAppend` of that append, then drop it.
+ */
+export class PendingAppend {
+  /** Copies of the entries of producers seen in this append, advanced past the batches checked so far. */
+  readonly entries = new Map<number, ProducerStateEntry>();
+}
+
 interface OpenTxn {
   readonly producerId: number;
   readonly firstOffset: number;
@@ -80,8 +90,9 @@ interface UnreplicatedTxn extends OpenTxn {
  * Protocol with the log, per batch: `checkAppend` before the append (nothing changes), the log assigns offsets
  * and writes, then `onAppended` (state changes; returns the CompletedTxn for an end marker), then for a
  * completed transaction `completeTxn` (the AbortedTxn for the txnindex), and `onHighWatermarkUpdated` whenever
- * the HW moves. Batches of one append are checked and applied one at a time; a request with several batches of
- * one producer needs checkAppend/onAppended interleaved. Every call comes from the partition's single owner,
+ * the HW moves. An append of several batches checks them all first, passing one PendingAppend so that a
+ * producer's second batch is checked against the state after its first (nothing is applied until the log has
+ * written them all). Every call comes from the partition's single owner,
  * which serialises them; nothing here awaits.
  */
 export class ProducerStateManager {
@@ -132,11 +143,24 @@ export class ProducerStateManager {
    * Checks the batch at `pos` against the producer's state without changing it. A retried batch from a client
    * (same epoch and sequence range as one of the last five) is answered with where it landed.
    */
-  checkAppend(buf: Buffer, pos: number, origin: AppendOrigin): AppendCheck {
+  checkAppend(buf: Buffer, pos: number, origin: AppendOrigin, pending?: PendingAppend): AppendCheck {
     const pid = producerId(buf, pos);
     if (pid === NO_PRODUCER_ID) return APPEND;
+    const entry = pending?.entries.get(pid) ?? this.producers.get(pid);
+    const check = this.checkAgainst(entry, buf, pos, pid, origin);
+    if (pending !== undefined && check.kind === 'append')
+      pending.entries.set(pid, advanced(entry, buf, pos, pid));
+    return check;
+  }
+
+  private checkAgainst(
+    entry: ProducerStateEntry | undefined,
+    buf: Buffer,
+    pos: number,
+    pid: number,
+    origin: AppendOrigin,
+  ): AppendCheck {
     const epoch = producerEpoch(buf, pos);
-    const entry = this.producers.get(pid);
 
     if (isControl(buf, pos)) {
       if (origin === 'client')
@@ -402,6 +426,49 @@ export class ProducerStateManager {
     }
     this.endOffset = logStartOffset;
   }
+}
+
+/**
+ * A copy of `entry` as it will be once the batch at `pos` is applied (offsets unknown yet: -1), for checking
+ * the next batch of the same append. Mirrors what onAppended does to an entry.
+ */
+function advanced(
+  entry: ProducerStateEntry | undefined,
+  buf: Buffer,
+  pos: number,
+  pid: number,
+): ProducerStateEntry {
+  const next =
+    entry === undefined
+      ? new ProducerStateEntry(pid)
+      : new ProducerStateEntry(
+          pid,
+          entry.producerEpoch,
+          entry.coordinatorEpoch,
+          entry.lastTimestamp,
+          entry.currentTxnFirstOffset,
+          [...entry.batches],
+        );
+  const epoch = producerEpoch(buf, pos);
+  if (isControl(buf, pos)) {
+    next.maybeUpdateEpoch(epoch);
+    const marker = readEndTxnMarker(buf, pos);
+    if (marker !== undefined) {
+      next.coordinatorEpoch = marker.coordinatorEpoch;
+      next.currentTxnFirstOffset = -1;
+    }
+    return next;
+  }
+  next.addBatch(epoch, {
+    firstSeq: baseSequence(buf, pos),
+    lastSeq: lastSequence(buf, pos),
+    firstOffset: -1,
+    lastOffset: -1,
+    timestamp: maxTimestamp(buf, pos),
+  });
+  // Any non-negative value marks the transaction open; its real first offset is set by onAppended.
+  if (isTransactional(buf, pos) && next.currentTxnFirstOffset < 0) next.currentTxnFirstOffset = 0;
+  return next;
 }
 
 /**

@@ -1,8 +1,17 @@
 import { existsSync, readFileSync, statSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/common/clock.js';
-import { logFilePath, offsetIndexFilePath, timeIndexFilePath } from '../../../src/log/log-file-names.js';
+import {
+  CLEANER_OFFSET_CHECKPOINT_FILE,
+  logFilePath,
+  offsetIndexFilePath,
+  SWAP_FILE_SUFFIX,
+  timeIndexFilePath,
+  transactionIndexFilePath,
+} from '../../../src/log/log-file-names.js';
 import type { PartitionLog } from '../../../src/log/partition-log.js';
+import { type AbortedTxn, TransactionIndex } from '../../../src/log/transaction-index.js';
 import { makeBatch, openLog, readAll, TempLogDir } from './log-test-helpers.js';
 
 const T0 = 1_700_000_000_000;
@@ -152,5 +161,37 @@ describe('recovery on open', () => {
     expect(existsSync(logFilePath(tmp.dir, bases[1]!))).toBe(false);
     expect(log.segmentBaseOffsets()).toEqual([bases[0], ...bases.slice(2)]);
     expect(readAll(log).map((b) => b.baseOffset)).toEqual(Array.from({ length: 20 }, (_, i) => i * 5));
+  });
+
+  it('installs a .txnindex.swap with its log swap, replacing the old txnindex, and keeps the cleaner checkpoint', () => {
+    const l = openLog(tmp.dir, CONFIG, clock);
+    for (let i = 0; i < 20; i++) l.appendAsLeader(makeBatch(5, T0 + i, 100), 0);
+    const bases = l.segmentBaseOffsets();
+    l.close();
+    const base = bases[0]!;
+    const write = (path: string, txns: AbortedTxn[]) => {
+      const index = new TransactionIndex(base, path);
+      for (const t of txns) index.append(t);
+      index.flush();
+      index.close();
+    };
+    const stale: AbortedTxn = { producerId: 1, firstOffset: 0, lastOffset: 3, lastStableOffset: 4 };
+    const kept: AbortedTxn = { producerId: 2, firstOffset: 5, lastOffset: 8, lastStableOffset: 9 };
+    write(transactionIndexFilePath(tmp.dir, base), [stale]);
+    write(transactionIndexFilePath(tmp.dir, base, SWAP_FILE_SUFFIX), [kept]);
+    writeFileSync(logFilePath(tmp.dir, base, SWAP_FILE_SUFFIX), readFileSync(logFilePath(tmp.dir, base)));
+    // an orphan txnindex swap (no log swap) is dropped
+    write(transactionIndexFilePath(tmp.dir, 7777, SWAP_FILE_SUFFIX), [kept]);
+    writeFileSync(join(tmp.dir, CLEANER_OFFSET_CHECKPOINT_FILE), '0\n1\n42\n');
+
+    log = openLog(tmp.dir, CONFIG, clock);
+    expect(existsSync(transactionIndexFilePath(tmp.dir, base, SWAP_FILE_SUFFIX))).toBe(false);
+    expect(existsSync(transactionIndexFilePath(tmp.dir, 7777, SWAP_FILE_SUFFIX))).toBe(false);
+    expect(log.collectAbortedTxns(0, 100)).toEqual([kept]);
+    expect(readFileSync(join(tmp.dir, CLEANER_OFFSET_CHECKPOINT_FILE), 'utf8')).toBe('0\n1\n42\n');
+    expect(readAll(log).map((b) => b.baseOffset)).toEqual(Array.from({ length: 20 }, (_, i) => i * 5));
+    log.close();
+    log = openLog(tmp.dir, CONFIG, clock);
+    expect(log.collectAbortedTxns(0, 100)).toEqual([kept]);
   });
 });
