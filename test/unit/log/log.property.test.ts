@@ -19,11 +19,11 @@ type Op =
   | { kind: 'deleteRecords'; at: number }
   | { kind: 'flush' }
   | { kind: 'reopen' }
-  | { kind: 'read'; at: number; maxBytes: number };
+  | { kind: 'read'; at: number; maxBytes: number; lend: number };
 
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   {
-    weight: 6,
+    weight: 5,
     arbitrary: fc.record({
       kind: fc.constant('append' as const),
       batches: fc.array(
@@ -35,7 +35,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
       ),
     }),
   },
-  { weight: 1, arbitrary: fc.constant({ kind: 'roll' as const }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'roll' as const }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -44,20 +44,22 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
     }),
   },
   {
-    weight: 1,
+    weight: 2,
     arbitrary: fc.record({
       kind: fc.constant('deleteRecords' as const),
       at: fc.double({ min: 0, max: 1, noNaN: true }),
     }),
   },
   { weight: 1, arbitrary: fc.constant({ kind: 'flush' as const }) },
-  { weight: 1, arbitrary: fc.constant({ kind: 'reopen' as const }) },
+  { weight: 2, arbitrary: fc.constant({ kind: 'reopen' as const }) },
   {
     weight: 3,
     arbitrary: fc.record({
       kind: fc.constant('read' as const),
       at: fc.double({ min: 0, max: 1, noNaN: true }),
       maxBytes: fc.integer({ min: 1, max: 5000 }),
+      // 0: no buffer lent; otherwise the size of a buffer lent to read (small ones force the fallback)
+      lend: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 12_000 })),
     }),
   },
 );
@@ -89,10 +91,27 @@ function checkConsistent(l: PartitionLog, model: Model): void {
   expect(readAll(l).map((b) => [b.baseOffset, b.lastOffset])).toEqual(expected);
 }
 
+/** The structural operations whose interleavings matter most; the test counts how often each pair occurs. */
+const STRUCTURAL = ['roll', 'truncate', 'deleteRecords', 'flush', 'reopen'] as const;
+
 describe('the log against an in-memory model', () => {
   it('keeps every read consistent through appends, rolls, truncations, delete-records, flushes and reopens', () => {
+    const kinds = new Map<string, number>();
+    const pairs = new Map<string, number>();
+    let effectiveTruncations = 0;
     fc.assert(
-      fc.property(fc.array(opArb, { minLength: 1, maxLength: 40 }), (ops) => {
+      fc.property(fc.array(opArb, { minLength: 1, maxLength: 50, size: 'max' }), (ops) => {
+        for (let i = 0; i < ops.length; i++) {
+          kinds.set(ops[i]!.kind, (kinds.get(ops[i]!.kind) ?? 0) + 1);
+          // pairs of structural ops with only appends and reads between them
+          for (let j = i + 1; j < ops.length; j++) {
+            const k = ops[j]!.kind;
+            if (k === 'append' || k === 'read') continue;
+            const pair = `${ops[i]!.kind}>${k}`;
+            pairs.set(pair, (pairs.get(pair) ?? 0) + 1);
+            break;
+          }
+        }
         tmp?.remove();
         tmp = new TempLogDir();
         const clock = new ManualClock(T0);
@@ -119,6 +138,7 @@ describe('the log against an in-memory model', () => {
               const at = pick(model, op.at);
               l.truncateTo(at);
               if (at < model.logEnd) {
+                effectiveTruncations++;
                 // the batch holding `at` goes whole; with no batch left the end is the first removed base
                 const firstBase = model.batches[0]?.base ?? at;
                 model.batches = model.batches.filter((b) => b.last < at);
@@ -151,7 +171,8 @@ describe('the log against an in-memory model', () => {
             case 'read': {
               const at = pick(model, op.at);
               if (at > model.logEnd) break;
-              const result = splitBatches(l.read(at, op.maxBytes, model.logEnd, true).records);
+              const into = op.lend > 0 ? Buffer.alloc(op.lend) : undefined;
+              const result = splitBatches(l.read(at, op.maxBytes, model.logEnd, true, into).records);
               const from = model.batches.findIndex((b) => b.last >= at);
               if (from < 0) {
                 expect(result).toEqual([]);
@@ -182,7 +203,16 @@ describe('the log against an in-memory model', () => {
         l.close();
         log = undefined;
       }),
-      { numRuns: 80 },
+      { numRuns: 150 },
     );
+    // The generator must actually exercise the interleavings (a weight change could silently starve them).
+    for (const kind of STRUCTURAL) expect(kinds.get(kind) ?? 0, kind).toBeGreaterThan(100);
+    for (const a of STRUCTURAL) {
+      for (const b of ['truncate', 'deleteRecords', 'reopen', 'roll'] as const) {
+        expect(pairs.get(`${a}>${b}`) ?? 0, `${a} then ${b}`).toBeGreaterThan(5);
+      }
+    }
+    expect(effectiveTruncations).toBeGreaterThan(100);
+    if (process.env.FERRY_PROPERTY_STATS) console.log(kinds, pairs, effectiveTruncations);
   }, 60_000);
 });
