@@ -1,6 +1,11 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerClusterCommands } from './cluster-commands.js';
 import { registerConfigCommands } from './config-commands.js';
+import { registerConsumerGroupsCommand } from './consumer-groups-command.js';
+import { registerDemoCommand } from './demo-command.js';
+import { registerLogCommands } from './log-commands.js';
+import { registerTopicsCommand } from './topics-command.js';
 
 /**
  * The `ferry` command. Each command group lives in its own file and registers itself here; every command
@@ -14,8 +19,19 @@ export function buildProgram(): Command {
     .version('0.1.0')
     .showHelpAfterError();
   registerConfigCommands(program);
+  registerLogCommands(program);
+  registerClusterCommands(program);
+  registerTopicsCommand(program);
+  registerConsumerGroupsCommand(program);
+  registerDemoCommand(program);
   return program;
 }
+
+// `ferry log dump … | head` closes the pipe early; that is the reader's choice, not a failure.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 buildProgram()
   .parseAsync(process.argv)
