@@ -2,10 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { Clock } from '../../common/clock.js';
 import { type Logger, silentLogger } from '../../common/logger.js';
 import { ERROR_CODES, isKafkaError } from '../../protocol/errors/index.js';
-import type { ConsumerOffsetsStore } from './consumer-offsets-store.js';
+import type {
+  TransactionalOffsets,
+  TxnOffsetCommitParams,
+  TxnOffsetCommitTopicResult,
+} from '../transaction/transactional-offsets.js';
+import type { ConsumerOffsetsStore, TransactionalAppend } from './consumer-offsets-store.js';
 import { CONSUMER_PROTOCOL_TYPE, subscribedTopics } from './consumer-protocol.js';
 import { type GroupCoordinatorConfig, groupCoordinatorConfig } from './group-config.js';
-import { GroupMetadata } from './group-metadata.js';
+import { type CommittedOffset, GroupMetadata } from './group-metadata.js';
 import {
   groupMetadataRecord,
   groupTombstone,
@@ -22,6 +27,7 @@ import type {
   LeaveGroupRequest,
   LeaveGroupResult,
   ListGroupsResult,
+  OffsetCommitPartition,
   OffsetCommitRequest,
   OffsetDeleteRequest,
   OffsetDeleteResult,
@@ -56,6 +62,7 @@ const E = {
   GROUP_MAX_SIZE_REACHED: ERROR_CODES.GROUP_MAX_SIZE_REACHED.code,
   FENCED_INSTANCE_ID: ERROR_CODES.FENCED_INSTANCE_ID.code,
   GROUP_SUBSCRIBED_TO_TOPIC: ERROR_CODES.GROUP_SUBSCRIBED_TO_TOPIC.code,
+  UNSTABLE_OFFSET_COMMIT: ERROR_CODES.UNSTABLE_OFFSET_COMMIT.code,
 } as const;
 
 export interface GroupCoordinatorOptions {
@@ -70,7 +77,17 @@ export interface GroupCoordinatorOptions {
   newUuid?: () => string;
 }
 
-type PartitionState = { loading: boolean; epoch: number };
+type PartitionState = {
+  loading: boolean;
+  epoch: number;
+  /**
+   * Markers reported (completeTxn) while the partition loads: the replay reads the log only up to its end
+   * when the load began, so a marker appended after that is applied once the load is done. No new
+   * transactional offsets can be written meanwhile (commits get COORDINATOR_LOAD_IN_PROGRESS), so applying
+   * them late cannot resolve a later transaction.
+   */
+  deferredTxnCompletions: { producerId: number; committed: boolean }[];
+};
 
 function joinError(memberId: string, errorCode: number): JoinGroupResult {
   return {
@@ -99,6 +116,13 @@ function syncError(errorCode: number): SyncGroupResult {
  * Group metadata is written when a generation's assignment is stored, when a static member is replaced and
  * when a group empties; offsets when committed; tombstones when deleted — each answer waits for the store.
  *
+ * Transactional offsets (TxnOffsetCommit, the TransactionalOffsets contract): written inside a transactional
+ * batch of the producer and held as the group's pending offsets until `completeTxn` reports the producer's
+ * end marker on that partition; `txnGroups` indexes the groups holding a producer's pending offsets so a
+ * marker touches only those. Commits of one partition are ordered by `logOrder`, counted in append order
+ * (appends land in the log in the order they are made) and in replay order, so that a committed
+ * transaction does not overwrite an offset committed after it.
+ *
  * Serialisation: everything runs on the broker's event loop. A method changes state only synchronously, so
  * no two requests interleave inside a change; across an `await` on the store the group may have moved on
  * (another rebalance, a resignation), so every continuation re-checks that the group is still the one
@@ -106,7 +130,7 @@ function syncError(errorCode: number): SyncGroupResult {
  * lock. JoinGroup and SyncGroup return promises that stay pending while the member waits for the rebalance
  * and are resolved from another request or a timer.
  */
-export class GroupCoordinator {
+export class GroupCoordinator implements TransactionalOffsets {
   readonly config: GroupCoordinatorConfig;
   private readonly store: ConsumerOffsetsStore;
   private readonly clock: Clock;
@@ -115,7 +139,10 @@ export class GroupCoordinator {
   private readonly newUuid: () => string;
   private readonly partitions = new Map<number, PartitionState>();
   private readonly groups = new Map<string, GroupMetadata>();
+  /** producer id → ids of the groups holding pending transactional offsets of that producer. */
+  private readonly txnGroups = new Map<number, Set<string>>();
   private loadEpoch = 0;
+  private logOrder = 0;
 
   constructor(options: GroupCoordinatorOptions) {
     this.config = groupCoordinatorConfig(options.config);
@@ -141,13 +168,19 @@ export class GroupCoordinator {
   /** This broker became leader of a `__consumer_offsets` partition: load its groups. */
   async onBecomeLeader(partition: number): Promise<void> {
     if (this.partitions.has(partition)) return;
-    const state: PartitionState = { loading: true, epoch: ++this.loadEpoch };
+    const state: PartitionState = { loading: true, epoch: ++this.loadEpoch, deferredTxnCompletions: [] };
     this.partitions.set(partition, state);
     const cancelled = () => this.partitions.get(partition) !== state;
     const started = this.clock.monotonicMs();
     let loaded: GroupMetadata[] | null;
     try {
-      loaded = await replayPartition(this.store, partition, this.clock.nowMs(), cancelled);
+      loaded = await replayPartition(
+        this.store,
+        partition,
+        this.clock.nowMs(),
+        cancelled,
+        () => ++this.logOrder,
+      );
     } catch (err) {
       if (!cancelled()) this.partitions.delete(partition);
       throw err;
@@ -156,8 +189,13 @@ export class GroupCoordinator {
     for (const group of loaded) {
       this.groups.set(group.groupId, group);
       for (const member of group.members.values()) this.scheduleSession(group, member);
+      for (const producerId of group.pendingTxnOffsets.producerIds()) this.indexTxnGroup(producerId, group);
     }
     state.loading = false;
+    for (const { producerId, committed } of state.deferredTxnCompletions) {
+      this.completeTxn(producerId, committed, partition);
+    }
+    state.deferredTxnCompletions.length = 0;
     this.logger.info(
       { partition, groups: loaded.length, ms: this.clock.monotonicMs() - started },
       'loaded consumer groups',
@@ -770,7 +808,7 @@ export class GroupCoordinator {
       if (req.generationId >= 0) return all(E.ILLEGAL_GENERATION);
       group = this.addGroup(req.groupId);
     }
-    const invalid = this.validateOffsetCommit(group, req);
+    const invalid = this.validateOffsetCommit(group, req, false);
     if (invalid !== E.NONE) return all(invalid);
     switch (group.state) {
       case 'Empty':
@@ -788,10 +826,14 @@ export class GroupCoordinator {
       default:
         return all(E.COORDINATOR_NOT_AVAILABLE);
     }
-    return this.storeOffsets(group, req);
+    return this.storeOffsets(group, req.offsets, null);
   }
 
-  private validateOffsetCommit(group: GroupMetadata, req: OffsetCommitRequest): number {
+  private validateOffsetCommit(
+    group: GroupMetadata,
+    req: { generationId: number; memberId: string; groupInstanceId: string | null },
+    transactional: boolean,
+  ): number {
     if (group.is('Dead')) return E.COORDINATOR_NOT_AVAILABLE;
     if (req.generationId >= 0 || req.memberId !== '' || req.groupInstanceId !== null) {
       if (group.isStaticMemberFenced(req.groupInstanceId, req.memberId)) return E.FENCED_INSTANCE_ID;
@@ -799,67 +841,190 @@ export class GroupCoordinator {
       if (req.generationId !== group.generationId) return E.ILLEGAL_GENERATION;
       return E.NONE;
     }
-    // Outside group management, only a group without members may be committed to.
-    return group.is('Empty') ? E.NONE : E.UNKNOWN_MEMBER_ID;
+    // Outside group management, only a group without members may be committed to — except transactionally:
+    // TxnOffsetCommit v0–2 carries no member or generation at all.
+    return transactional || group.is('Empty') ? E.NONE : E.UNKNOWN_MEMBER_ID;
   }
 
-  private async storeOffsets(group: GroupMetadata, req: OffsetCommitRequest): Promise<PartitionResult[]> {
+  /**
+   * Writes the offsets as one batch (a transactional one of `txn`'s producer when given). Non-transactional
+   * offsets become the group's once durable; transactional ones are pending from before the append (so
+   * that a require_stable fetch already sees them as unstable) until the producer's marker, and are
+   * withdrawn if the append fails.
+   */
+  private async storeOffsets(
+    group: GroupMetadata,
+    offsets: readonly OffsetCommitPartition[],
+    txn: TransactionalAppend | null,
+  ): Promise<PartitionResult[]> {
     const commitTimestamp = this.clock.nowMs();
-    const results: PartitionResult[] = new Array(req.offsets.length);
-    const accepted: number[] = [];
+    // Appends land in the order they are made, so the batch's place in the log is known now.
+    const logOrder = ++this.logOrder;
+    const results: PartitionResult[] = new Array(offsets.length);
+    const accepted: { index: number; committed: CommittedOffset; previous: CommittedOffset | undefined }[] =
+      [];
     const records = [];
-    for (let i = 0; i < req.offsets.length; i++) {
-      const o = req.offsets[i]!;
+    for (let i = 0; i < offsets.length; i++) {
+      const o = offsets[i]!;
       const metadata = o.metadata ?? '';
       if (metadata.length > this.config.offsetMetadataMaxBytes) {
         results[i] = { topic: o.topic, partition: o.partition, errorCode: E.OFFSET_METADATA_TOO_LARGE };
         continue;
       }
-      accepted.push(i);
-      records.push(
-        offsetCommitRecord(group.groupId, o.topic, o.partition, {
-          offset: o.offset,
-          leaderEpoch: o.leaderEpoch,
-          metadata,
-          commitTimestamp,
-        }),
-      );
+      const committed = { offset: o.offset, leaderEpoch: o.leaderEpoch, metadata, commitTimestamp, logOrder };
+      const previous =
+        txn === null
+          ? undefined
+          : group.pendingTxnOffsets.put(txn.producerId, o.topic, o.partition, committed);
+      accepted.push({ index: i, committed, previous });
+      records.push(offsetCommitRecord(group.groupId, o.topic, o.partition, committed));
     }
+    if (txn !== null && accepted.length > 0) this.indexTxnGroup(txn.producerId, group);
     let errorCode: number = E.NONE;
     if (records.length > 0) {
       try {
-        await this.store.append(this.partitionFor(group.groupId), records);
+        const partition = this.partitionFor(group.groupId);
+        await (txn === null
+          ? this.store.append(partition, records)
+          : this.store.append(partition, records, txn));
       } catch (err) {
         errorCode = storeErrorCode(err, true);
-        this.logger.warn({ group: group.groupId, err }, 'offset commit was not stored');
+        this.logger.warn(
+          { group: group.groupId, err, producerId: txn?.producerId },
+          'offset commit was not stored',
+        );
       }
     }
     // A group deleted or unloaded meanwhile must not get its offsets back in the cache.
     const apply = errorCode === E.NONE && this.isCurrent(group) && !group.is('Dead');
-    for (const i of accepted) {
-      const o = req.offsets[i]!;
-      if (apply) {
-        group.putOffset(o.topic, o.partition, {
-          offset: o.offset,
-          leaderEpoch: o.leaderEpoch,
-          metadata: o.metadata ?? '',
-          commitTimestamp,
-        });
+    for (const { index, committed, previous } of accepted) {
+      const o = offsets[index]!;
+      if (txn !== null) {
+        if (errorCode !== E.NONE) {
+          group.pendingTxnOffsets.withdraw(txn.producerId, o.topic, o.partition, committed, previous);
+        }
+      } else if (apply) {
+        group.putOffset(o.topic, o.partition, committed);
       }
-      results[i] = { topic: o.topic, partition: o.partition, errorCode };
+      results[index] = { topic: o.topic, partition: o.partition, errorCode };
+    }
+    if (txn !== null && errorCode !== E.NONE && !group.pendingTxnOffsets.hasProducer(txn.producerId)) {
+      this.unindexTxnGroup(txn.producerId, group.groupId);
     }
     return results;
   }
 
+  // ---------------------------------------------------------------- transactional offsets
+
+  async commitTxnOffsets(params: TxnOffsetCommitParams): Promise<TxnOffsetCommitTopicResult[]> {
+    const all = (errorCode: number): TxnOffsetCommitTopicResult[] =>
+      params.offsets.map((t) => ({
+        topic: t.topic,
+        partitions: t.partitions.map((p) => ({ partition: p.partition, errorCode })),
+      }));
+    // Unlike OffsetCommit, Kafka has no legacy allowance for the empty group id here.
+    if (params.groupId === '') return all(E.INVALID_GROUP_ID);
+    const status = this.partitionError(params.groupId);
+    if (status !== E.NONE) return all(status);
+    // A group that does not exist is created to hold the offsets, whatever the generation: the member
+    // check below then answers a stale member.
+    const group = this.groups.get(params.groupId) ?? this.addGroup(params.groupId);
+    const invalid = this.validateOffsetCommit(group, params, true);
+    if (invalid !== E.NONE) {
+      this.maybeDropUnusedGroup(group);
+      return all(invalid);
+    }
+    const flat: OffsetCommitPartition[] = [];
+    for (const t of params.offsets) {
+      for (const p of t.partitions) {
+        flat.push({
+          topic: t.topic,
+          partition: p.partition,
+          offset: p.offset,
+          leaderEpoch: p.leaderEpoch,
+          metadata: p.metadata,
+        });
+      }
+    }
+    const results = await this.storeOffsets(group, flat, {
+      producerId: params.producerId,
+      producerEpoch: params.producerEpoch,
+      transactional: true,
+    });
+    this.maybeDropUnusedGroup(group);
+    let k = 0;
+    return params.offsets.map((t) => ({
+      topic: t.topic,
+      partitions: t.partitions.map((p) => ({ partition: p.partition, errorCode: results[k++]!.errorCode })),
+    }));
+  }
+
+  completeTxn(producerId: number, committed: boolean, offsetsPartition: number): void {
+    const state = this.partitions.get(offsetsPartition);
+    if (state === undefined) return;
+    if (state.loading) {
+      state.deferredTxnCompletions.push({ producerId, committed });
+      return;
+    }
+    const groupIds = this.txnGroups.get(producerId);
+    if (groupIds === undefined) return;
+    for (const groupId of groupIds) {
+      if (this.partitionFor(groupId) !== offsetsPartition) continue;
+      groupIds.delete(groupId);
+      const group = this.groups.get(groupId);
+      if (group === undefined) continue;
+      group.completeTxnOffsets(producerId, committed);
+      this.maybeDropUnusedGroup(group);
+    }
+    if (groupIds.size === 0) this.txnGroups.delete(producerId);
+    this.logger.debug(
+      { producerId, committed, partition: offsetsPartition },
+      'transactional offsets completed',
+    );
+  }
+
+  private indexTxnGroup(producerId: number, group: GroupMetadata): void {
+    let groupIds = this.txnGroups.get(producerId);
+    if (!groupIds) {
+      groupIds = new Set();
+      this.txnGroups.set(producerId, groupIds);
+    }
+    groupIds.add(group.groupId);
+  }
+
+  private unindexTxnGroup(producerId: number, groupId: string): void {
+    const groupIds = this.txnGroups.get(producerId);
+    if (groupIds?.delete(groupId) && groupIds.size === 0) this.txnGroups.delete(producerId);
+  }
+
+  /** The group leaves this coordinator (deleted, unloaded): its pending offsets go with it. */
+  private unindexTxnGroupAll(group: GroupMetadata): void {
+    for (const producerId of group.pendingTxnOffsets.producerIds())
+      this.unindexTxnGroup(producerId, group.groupId);
+  }
+
+  /**
+   * Pending transactional offsets are never returned; with `requireStable`, a partition that has some
+   * answers UNSTABLE_OFFSET_COMMIT (the client retries until the transaction ends).
+   */
   fetchOffsets(req: OffsetFetchRequest): OffsetFetchResult {
     const status = this.partitionError(req.groupId);
     if (status !== E.NONE) return { errorCode: status, partitions: [] };
     const group = this.groups.get(req.groupId);
     const partitions: OffsetFetchPartition[] = [];
+    const unstable = (topic: string, partition: number): OffsetFetchPartition | null =>
+      req.requireStable === true && group !== undefined && group.pendingTxnOffsets.has(topic, partition)
+        ? { topic, partition, offset: -1, leaderEpoch: -1, metadata: '', errorCode: E.UNSTABLE_OFFSET_COMMIT }
+        : null;
     if (req.partitions == null) {
       if (group && !group.is('Dead')) {
         for (const [topic, byPartition] of group.offsets) {
           for (const [partition, c] of byPartition) {
+            const u = unstable(topic, partition);
+            if (u !== null) {
+              partitions.push(u);
+              continue;
+            }
             partitions.push({
               topic,
               partition,
@@ -874,6 +1039,11 @@ export class GroupCoordinator {
       return { errorCode: E.NONE, partitions };
     }
     for (const { topic, partition } of req.partitions) {
+      const u = unstable(topic, partition);
+      if (u !== null) {
+        partitions.push(u);
+        continue;
+      }
       const c = group && !group.is('Dead') ? group.offset(topic, partition) : undefined;
       partitions.push(
         c
@@ -1005,6 +1175,7 @@ export class GroupCoordinator {
     records.push(groupTombstone(groupId));
     group.transitionTo('Dead', this.clock.nowMs());
     this.groups.delete(groupId);
+    this.unindexTxnGroupAll(group);
     this.cancelGroupTimers(group);
     return { groupId, errorCode: await this.appendOrError(groupId, records) };
   }
@@ -1043,6 +1214,7 @@ export class GroupCoordinator {
 
   private unload(group: GroupMetadata, errorCode: number): void {
     this.groups.delete(group.groupId);
+    this.unindexTxnGroupAll(group);
     this.cancelGroupTimers(group);
     for (const m of group.members.values()) {
       group.maybeInvokeJoin(m, joinError(m.memberId, errorCode));

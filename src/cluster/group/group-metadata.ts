@@ -6,6 +6,7 @@ import type {
   SyncGroupResult,
 } from './group-types.js';
 import type { MemberMetadata } from './member-metadata.js';
+import { PendingTxnOffsets } from './pending-txn-offsets.js';
 
 /**
  * A classic consumer group: its state, generation, members and committed offsets.
@@ -57,6 +58,12 @@ export interface CommittedOffset {
   leaderEpoch: number;
   metadata: string;
   commitTimestamp: number;
+  /**
+   * Where the commit's record sits in its `__consumer_offsets` partition relative to the others: a number
+   * that grows with log order (the coordinator counts appends and replayed records). A transaction's
+   * offsets replace a committed one only if they were written after it, as Kafka compares batch offsets.
+   */
+  logOrder: number;
 }
 
 /** Which delayed join is armed while the group is PreparingRebalance. */
@@ -86,6 +93,8 @@ export class GroupMetadata {
   pendingJoin: PendingJoin = null;
   /** topic → partition → committed offset. */
   readonly offsets = new Map<string, Map<number, CommittedOffset>>();
+  /** Transactional offsets in the log whose transaction has not ended yet. */
+  readonly pendingTxnOffsets = new PendingTxnOffsets();
 
   constructor(groupId: string, state: GroupStateName, nowMs: number) {
     this.groupId = groupId;
@@ -334,15 +343,32 @@ export class GroupMetadata {
     byPartition.set(partition, committed);
   }
 
+  /** Removes the committed offset (true if there was one) and any pending transactional ones. */
   removeOffset(topic: string, partition: number): boolean {
+    this.pendingTxnOffsets.removePartition(topic, partition);
     const byPartition = this.offsets.get(topic);
     if (!byPartition?.delete(partition)) return false;
     if (byPartition.size === 0) this.offsets.delete(topic);
     return true;
   }
 
+  /** Committed or pending transactional offsets: a group holding either must not be dropped. */
   hasOffsets(): boolean {
-    return this.offsets.size > 0;
+    return this.offsets.size > 0 || !this.pendingTxnOffsets.isEmpty();
+  }
+
+  /**
+   * The producer's transaction ended: on commit its pending offsets become the committed ones, except
+   * where a commit written later in the log already replaced them; on abort they are dropped.
+   */
+  completeTxnOffsets(producerId: number, commit: boolean): void {
+    for (const { topic, partition, committed } of this.pendingTxnOffsets.take(producerId)) {
+      if (!commit) continue;
+      const current = this.offset(topic, partition);
+      if (current === undefined || current.logOrder < committed.logOrder) {
+        this.putOffset(topic, partition, committed);
+      }
+    }
   }
 
   private countProtocol(name: string, delta: number): void {

@@ -132,7 +132,7 @@ export interface OffsetFetchRequest {
   groupId: string;
   /** undefined or null: every partition the group has an offset for. */
   partitions?: TopicPartition[] | null;
-  /** OffsetFetch v7+; Ferry has no pending transactional offsets yet, so every answer is stable. */
+  /** OffsetFetch v7+: partitions with pending transactional offsets answer UNSTABLE_OFFSET_COMMIT. */
   requireStable?: boolean;
 }
 

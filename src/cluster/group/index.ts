@@ -1,4 +1,9 @@
-export type { ConsumerOffsetsRecord, ConsumerOffsetsStore } from './consumer-offsets-store.js';
+export type {
+  ConsumerOffsetsLogRecord,
+  ConsumerOffsetsRecord,
+  ConsumerOffsetsStore,
+  TransactionalAppend,
+} from './consumer-offsets-store.js';
 export { CONSUMER_PROTOCOL_TYPE, subscribedTopics } from './consumer-protocol.js';
 export {
   DEFAULT_GROUP_COORDINATOR_CONFIG,

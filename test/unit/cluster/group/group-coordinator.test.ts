@@ -8,6 +8,10 @@ import {
   type JoinGroupRequest,
   type JoinGroupResult,
 } from '../../../../src/cluster/group/index.js';
+import type {
+  TxnOffsetCommitParams,
+  TxnOffsetCommitTopicResult,
+} from '../../../../src/cluster/transaction/index.js';
 import { ManualClock } from '../../../../src/common/clock.js';
 import { ERROR_CODES, KafkaError } from '../../../../src/protocol/errors/index.js';
 import { InMemoryConsumerOffsetsStore } from './in-memory-offsets-store.js';
@@ -620,5 +624,271 @@ describe('GroupCoordinator: describe, list, delete', () => {
       [{ type: 'offset', group: 'd2', topic: 't', partition: 0 }, null],
       [{ type: 'group', group: 'd2' }, null],
     ]);
+  });
+});
+
+describe('GroupCoordinator: transactional offsets', () => {
+  const PID = 4000;
+
+  function txnCommit(
+    groupId: string,
+    offsets: Record<string, number>,
+    extra: Partial<TxnOffsetCommitParams> = {},
+  ) {
+    const byTopic = new Map<
+      string,
+      { partition: number; offset: number; leaderEpoch: number; metadata: string }[]
+    >();
+    for (const [tp, offset] of Object.entries(offsets)) {
+      const [topic, p] = tp.split(':') as [string, string];
+      const list = byTopic.get(topic) ?? [];
+      list.push({ partition: Number(p), offset, leaderEpoch: 3, metadata: 'txn' });
+      byTopic.set(topic, list);
+    }
+    return h.coordinator.commitTxnOffsets({
+      transactionalId: 'tx-1',
+      groupId,
+      producerId: PID,
+      producerEpoch: 0,
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      offsets: [...byTopic].map(([topic, partitions]) => ({ topic, partitions })),
+      ...extra,
+    });
+  }
+
+  function commit(groupId: string, topic: string, partition: number, offset: number) {
+    return h.coordinator.commitOffsets({
+      groupId,
+      generationId: -1,
+      memberId: '',
+      groupInstanceId: null,
+      offsets: [{ topic, partition, offset, leaderEpoch: -1, metadata: null }],
+    });
+  }
+
+  function fetched(groupId: string, requireStable = false) {
+    const r = h.coordinator.fetchOffsets({
+      groupId,
+      partitions: [
+        { topic: 'orders', partition: 0 },
+        { topic: 'orders', partition: 1 },
+      ],
+      requireStable,
+    });
+    expect(r.errorCode).toBe(C.NONE);
+    return r.partitions.map((p) => [p.offset, p.errorCode]);
+  }
+
+  /** The broker's marker path: the end marker lands in the log, then the coordinator is told. */
+  function endTxn(groupId: string, committed: boolean, producerId = PID) {
+    const partition = h.coordinator.partitionFor(groupId);
+    h.store.appendMarker(partition, producerId, committed);
+    h.coordinator.completeTxn(producerId, committed, partition);
+  }
+
+  async function restart(): Promise<void> {
+    h.coordinator.shutdown();
+    h.coordinator = h.newCoordinator();
+    await h.loadAll();
+  }
+
+  it('writes a transactional batch, invisible to OffsetFetch (unstable with requireStable) until committed', async () => {
+    const res = await txnCommit('t1', { 'orders:0': 42 });
+    expect(res).toEqual([{ topic: 'orders', partitions: [{ partition: 0, errorCode: C.NONE }] }]);
+    const last = h.store.records(h.coordinator.partitionFor('t1')).at(-1)!;
+    expect(last).toMatchObject({ producerId: PID, transactional: true });
+    expect(decodeConsumerOffsetsKey(last.key)).toMatchObject({
+      type: 'offset',
+      group: 't1',
+      topic: 'orders',
+    });
+
+    expect(fetched('t1')).toEqual([
+      [-1, C.NONE],
+      [-1, C.NONE],
+    ]);
+    expect(fetched('t1', true)).toEqual([
+      [-1, C.UNSTABLE_OFFSET_COMMIT],
+      [-1, C.NONE],
+    ]);
+    expect(h.coordinator.describeGroups(['t1'])[0]!.groupState).toBe('Empty');
+
+    endTxn('t1', true);
+    expect(fetched('t1', true)).toEqual([
+      [42, C.NONE],
+      [-1, C.NONE],
+    ]);
+    expect(h.coordinator.fetchOffsets({ groupId: 't1' }).partitions[0]).toMatchObject({
+      leaderEpoch: 3,
+      metadata: 'txn',
+    });
+  });
+
+  it('keeps the committed offset while a transaction is pending and drops aborted offsets', async () => {
+    await commit('t2', 'orders', 0, 10);
+    await txnCommit('t2', { 'orders:0': 20, 'orders:1': 21 });
+    expect(fetched('t2')).toEqual([
+      [10, C.NONE],
+      [-1, C.NONE],
+    ]);
+    expect(h.coordinator.fetchOffsets({ groupId: 't2', requireStable: true }).partitions).toEqual([
+      {
+        topic: 'orders',
+        partition: 0,
+        offset: -1,
+        leaderEpoch: -1,
+        metadata: '',
+        errorCode: C.UNSTABLE_OFFSET_COMMIT,
+      },
+    ]);
+    endTxn('t2', false);
+    expect(fetched('t2', true)).toEqual([
+      [10, C.NONE],
+      [-1, C.NONE],
+    ]);
+  });
+
+  it('a non-transactional commit written after the transaction wins over its commit', async () => {
+    await txnCommit('t3', { 'orders:0': 20, 'orders:1': 21 });
+    await commit('t3', 'orders', 0, 30);
+    endTxn('t3', true);
+    expect(fetched('t3')).toEqual([
+      [30, C.NONE],
+      [21, C.NONE],
+    ]);
+    await restart();
+    expect(fetched('t3')).toEqual([
+      [30, C.NONE],
+      [21, C.NONE],
+    ]);
+  });
+
+  it('completeTxn is idempotent and touches only that producer on that partition', async () => {
+    await txnCommit('t4', { 'orders:0': 5 });
+    await txnCommit('t4', { 'orders:1': 6 }, { producerId: PID + 1 });
+    const partition = h.coordinator.partitionFor('t4');
+    h.coordinator.completeTxn(PID, true, (partition + 1) % PARTITIONS);
+    expect(fetched('t4')).toEqual([
+      [-1, C.NONE],
+      [-1, C.NONE],
+    ]);
+    endTxn('t4', true);
+    endTxn('t4', true);
+    // A stray abort rewritten after a failover finds nothing pending and undoes nothing.
+    h.coordinator.completeTxn(PID, false, partition);
+    expect(fetched('t4', true)).toEqual([
+      [5, C.NONE],
+      [-1, C.UNSTABLE_OFFSET_COMMIT],
+    ]);
+    endTxn('t4', false, PID + 1);
+    expect(fetched('t4', true)).toEqual([
+      [5, C.NONE],
+      [-1, C.NONE],
+    ]);
+  });
+
+  it('rebuilds pending, committed and aborted transactional offsets from the log on load', async () => {
+    await commit('t5', 'orders', 0, 1);
+    await txnCommit('t5', { 'orders:0': 2 });
+    endTxn('t5', true);
+    await txnCommit('t5', { 'orders:0': 3 });
+    endTxn('t5', false);
+    await txnCommit('t5', { 'orders:1': 4 }, { producerId: PID + 1 });
+    await txnCommit('only-pending', { 'orders:1': 7 });
+
+    await restart();
+    expect(fetched('t5', true)).toEqual([
+      [2, C.NONE],
+      [-1, C.UNSTABLE_OFFSET_COMMIT],
+    ]);
+    expect(fetched('only-pending', true)).toEqual([
+      [-1, C.NONE],
+      [-1, C.UNSTABLE_OFFSET_COMMIT],
+    ]);
+    // The index of pending producers was rebuilt too: the markers resolve what the replay left open.
+    endTxn('t5', true, PID + 1);
+    endTxn('only-pending', false);
+    expect(fetched('t5', true)).toEqual([
+      [2, C.NONE],
+      [4, C.NONE],
+    ]);
+    expect(fetched('only-pending', true)).toEqual([
+      [-1, C.NONE],
+      [-1, C.NONE],
+    ]);
+    expect(h.coordinator.listGroups().groups.map((g) => g.groupId)).not.toContain('only-pending');
+  });
+
+  it('applies a marker reported while the partition loads once the load is done', async () => {
+    await txnCommit('t6', { 'orders:0': 9 });
+    h.coordinator.shutdown();
+    h.coordinator = h.newCoordinator();
+    h.store.blockReads();
+    const partition = h.coordinator.partitionFor('t6');
+    const loading = h.coordinator.onBecomeLeader(partition);
+    await settle();
+    expect(h.coordinator.fetchOffsets({ groupId: 't6' }).errorCode).toBe(C.COORDINATOR_LOAD_IN_PROGRESS);
+    h.store.appendMarker(partition, PID, true);
+    h.coordinator.completeTxn(PID, true, partition);
+    h.store.releaseReads();
+    await loading;
+    expect(fetched('t6', true)).toEqual([
+      [9, C.NONE],
+      [-1, C.NONE],
+    ]);
+  });
+
+  it('validates like Kafka: member and generation when given, none for v0-2, group status', async () => {
+    const { joins } = await h.formGroup('t7');
+    const member = joins[0]!;
+    const codes = (r: TxnOffsetCommitTopicResult[]) => r.flatMap((t) => t.partitions.map((p) => p.errorCode));
+    expect(codes(await txnCommit('t7', { 'orders:0': 1 }, { generationId: 1, memberId: 'ghost' }))).toEqual([
+      C.UNKNOWN_MEMBER_ID,
+    ]);
+    expect(
+      codes(await txnCommit('t7', { 'orders:0': 1 }, { generationId: 7, memberId: member.memberId })),
+    ).toEqual([C.ILLEGAL_GENERATION]);
+    expect(
+      codes(await txnCommit('t7', { 'orders:0': 1 }, { generationId: 1, memberId: member.memberId })),
+    ).toEqual([C.NONE]);
+    // TxnOffsetCommit v0–2: no member, accepted even though the group has members.
+    expect(codes(await txnCommit('t7', { 'orders:1': 1 }))).toEqual([C.NONE]);
+    // A generation for a group that does not exist: created, then the member check answers.
+    expect(codes(await txnCommit('t8', { 'orders:0': 1 }, { generationId: 3, memberId: 'm' }))).toEqual([
+      C.UNKNOWN_MEMBER_ID,
+    ]);
+    expect(h.coordinator.listGroups().groups.map((g) => g.groupId)).not.toContain('t8');
+    expect(codes(await txnCommit('', { 'orders:0': 1 }))).toEqual([C.INVALID_GROUP_ID]);
+    expect(
+      codes(
+        await txnCommit(
+          't7',
+          { 'orders:0': 1 },
+          {
+            offsets: [
+              {
+                topic: 'orders',
+                partitions: [{ partition: 0, offset: 1, leaderEpoch: -1, metadata: 'x'.repeat(5000) }],
+              },
+            ],
+          },
+        ),
+      ),
+    ).toEqual([C.OFFSET_METADATA_TOO_LARGE]);
+    h.coordinator.onResign(h.coordinator.partitionFor('t7'));
+    expect(codes(await txnCommit('t7', { 'orders:0': 1 }))).toEqual([C.NOT_COORDINATOR]);
+  });
+
+  it('answers a fenced epoch from the store and leaves nothing pending', async () => {
+    h.store.failNextAppend(new KafkaError('INVALID_PRODUCER_EPOCH', 'stale epoch'));
+    const res = await txnCommit('t9', { 'orders:0': 1 });
+    expect(res[0]!.partitions[0]!.errorCode).toBe(C.INVALID_PRODUCER_EPOCH);
+    expect(fetched('t9', true)).toEqual([
+      [-1, C.NONE],
+      [-1, C.NONE],
+    ]);
+    expect(h.coordinator.listGroups().groups.map((g) => g.groupId)).not.toContain('t9');
   });
 });
