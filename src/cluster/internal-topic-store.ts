@@ -3,9 +3,25 @@ import { decodeRecordBatchSync, encodeRecordBatchSync } from '../protocol/record
 import { RecordSetIterator } from '../protocol/records/record-set.js';
 import type { ReplicaManager } from '../replication/replica-manager.js';
 
+/**
+ * A record at key/value level. On `read`, a transactional batch's records also carry the batch's
+ * `producerId` and `transactional: true`, and a control batch is delivered as its control record (key =
+ * the control record key) with `controlType` (0 ABORT, 1 COMMIT); ordinary batches' records carry neither.
+ * On `append` these fields are ignored.
+ */
 export interface KeyValueRecord {
   readonly key: Buffer;
   readonly value: Buffer | null;
+  readonly producerId?: number;
+  readonly transactional?: boolean;
+  readonly controlType?: number;
+}
+
+/** Makes an append one transactional batch of this producer (TxnOffsetCommit on `__consumer_offsets`). */
+export interface TransactionalAppendOptions {
+  readonly producerId: number;
+  readonly producerEpoch: number;
+  readonly transactional: true;
 }
 
 /**
@@ -13,8 +29,9 @@ export interface KeyValueRecord {
  * key/value records to one partition as one record batch with acks=all, and read a partition back from its
  * start when this broker becomes the partition's leader. Both coordinators' store interfaces have this shape.
  *
- * Appends to one partition resolve in order: each waits for the ISR in the replica manager's produce purgatory,
- * and the high watermark passes earlier batches first.
+ * Appends to one partition land in the log synchronously, in call order, and resolve in that order: each
+ * waits for the ISR in the replica manager's produce purgatory, and the high watermark passes earlier batches
+ * first. `read` delivers control records (end-txn markers) too; only `__consumer_offsets` has any.
  */
 export class InternalTopicStore {
   constructor(
@@ -23,9 +40,26 @@ export class InternalTopicStore {
     private readonly timeoutMs: number,
   ) {}
 
-  async append(partition: number, records: readonly KeyValueRecord[]): Promise<void> {
+  /**
+   * With `txn` the batch carries the producer id and epoch and the transactional flag, with base sequence 0
+   * as Kafka's group coordinator writes it: the 'coordinator' origin has the log check the epoch (a stale
+   * one fails with INVALID_PRODUCER_EPOCH) but not sequences, which a coordinator-written batch has none of.
+   */
+  async append(
+    partition: number,
+    records: readonly KeyValueRecord[],
+    txn?: TransactionalAppendOptions,
+  ): Promise<void> {
     const batch = encodeRecordBatchSync({
       records: records.map((r) => ({ key: r.key, value: r.value })),
+      ...(txn === undefined
+        ? {}
+        : {
+            producerId: txn.producerId,
+            producerEpoch: txn.producerEpoch,
+            baseSequence: 0,
+            transactional: true,
+          }),
     });
     const [result] = await this.replicaManager.appendRecords(
       [{ topic: this.topic, partition, records: batch }],
@@ -49,9 +83,24 @@ export class InternalTopicStore {
       while (batches.next()) {
         const batch = decodeRecordBatchSync(records, batches.position);
         offset = batch.baseOffset + batch.lastOffsetDelta + 1;
-        if (batch.isControl) continue;
+        if (batch.isControl) {
+          const r = batch.records[0];
+          if (r === undefined || r.key === null || r.key.length < 4) continue;
+          yield {
+            key: r.key,
+            value: r.value,
+            producerId: batch.producerId,
+            transactional: true,
+            controlType: r.key.readInt16BE(2),
+          };
+          continue;
+        }
+        const producerId = batch.isTransactional ? batch.producerId : undefined;
         for (const r of batch.records) {
-          if (r.key !== null) yield { key: r.key, value: r.value };
+          if (r.key === null) continue;
+          yield producerId === undefined
+            ? { key: r.key, value: r.value }
+            : { key: r.key, value: r.value, producerId, transactional: true };
         }
       }
     }
