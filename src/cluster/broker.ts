@@ -3,15 +3,14 @@ import { type Clock, systemClock } from '../common/clock.js';
 import { type FerryConfig, logConfigFromBrokerConfig } from '../common/config/index.js';
 import { componentLogger, type Logger } from '../common/logger.js';
 import type { LogConfig } from '../log/log-config.js';
-import { ApiKey } from '../protocol/api-keys.js';
-import { KafkaError } from '../protocol/errors/index.js';
 import { ReplicaManager, type TopicSettings } from '../replication/replica-manager.js';
 import { BrokerMetrics } from './broker-metrics.js';
 import { type BrokerServices, CONSUMER_OFFSETS_TOPIC, TRANSACTION_STATE_TOPIC } from './broker-services.js';
 import { ClockScheduler, GroupCoordinator } from './group/index.js';
 import { registerHandlers } from './handlers/index.js';
 import { InternalTopicStore } from './internal-topic-store.js';
-import { Controller } from './metadata/controller.js';
+import type { Controller } from './metadata/controller.js';
+import { ControllerQuorum } from './metadata/controller-quorum.js';
 import { MetadataImage, type TopicImage } from './metadata/metadata-image.js';
 import { MetadataLog } from './metadata/metadata-log.js';
 import type { MetadataRecord } from './metadata/metadata-records.js';
@@ -33,6 +32,8 @@ export interface BrokerOptions {
   readonly config: FerryConfig;
   readonly logger: Logger;
   readonly clock?: Clock;
+  /** The cluster's controller quorum; a broker started alone makes a quorum of its own. */
+  readonly quorum?: ControllerQuorum;
 }
 
 const HW_CHECKPOINT_INTERVAL_MS = 5000;
@@ -59,8 +60,8 @@ export class Broker implements BrokerServices {
   readonly groupCoordinator: GroupCoordinator;
   readonly transactionCoordinator: TransactionCoordinator;
   readonly metrics: BrokerMetrics;
-  private readonly metadataLog: MetadataLog;
-  private readonly controllerInstance: Controller;
+  readonly metadataLog: MetadataLog;
+  readonly quorum: ControllerQuorum;
   private readonly socketServer: SocketServer;
   private readonly groupScheduler: ClockScheduler;
   private readonly clock: Clock;
@@ -86,17 +87,14 @@ export class Broker implements BrokerServices {
     );
     this.metadata = new MetadataImage();
     for (const { offset, record } of this.metadataLog.replay()) this.metadata.apply(record, offset);
-    this.controllerInstance = new Controller(
-      options.brokerId,
-      this.metadataLog,
-      this.metadata,
-      {
-        numPartitions: options.config.get('num.partitions') as number,
-        defaultReplicationFactor: options.config.get('default.replication.factor') as number,
-        uncleanLeaderElection: options.config.get('unclean.leader.election.enable') as boolean,
-      },
-      componentLogger(options.logger, 'controller', { broker: options.brokerId }),
-    );
+    this.quorum =
+      options.quorum ??
+      new ControllerQuorum({
+        defaults: controllerDefaults(options.config),
+        sessionTimeoutMs: options.config.get('broker.session.timeout.ms') as number,
+        clock: this.clock,
+        logger: componentLogger(options.logger, 'controller'),
+      });
 
     this.replicaManager = new ReplicaManager({
       brokerId: options.brokerId,
@@ -114,6 +112,11 @@ export class Broker implements BrokerServices {
           isr,
         ),
       replicaLagTimeMaxMs: options.config.get('replica.lag.time.max.ms') as number,
+      isBrokerAlive: (id) => this.metadata.isLive(id),
+      endpointOf: (id) => {
+        const b = this.metadata.brokers.get(id);
+        return b && !b.fenced ? { host: b.host, port: b.port } : undefined;
+      },
     });
 
     this.groupScheduler = new ClockScheduler(this.clock);
@@ -131,7 +134,14 @@ export class Broker implements BrokerServices {
       logger: componentLogger(options.logger, 'group-coordinator', { broker: options.brokerId }),
     });
 
-    const markerWriter = new LocalMarkerWriter(this.replicaManager, this.clock, () => {});
+    const markerWriter = new LocalMarkerWriter(
+      this.replicaManager,
+      this.clock,
+      (topic, partition, producerId, committed) => {
+        if (topic === CONSUMER_OFFSETS_TOPIC)
+          this.groupCoordinator.completeTxn(producerId, committed, partition);
+      },
+    );
     this.transactionCoordinator = new TransactionCoordinator({
       store: new InternalTopicStore(TRANSACTION_STATE_TOPIC, this.replicaManager, 30_000),
       markerWriter,
@@ -164,13 +174,17 @@ export class Broker implements BrokerServices {
       processor,
       this.metrics,
     );
-    this.controllerInstance.onCommit((records) => this.onMetadataRecords(records));
   }
 
   static async start(options: BrokerOptions): Promise<Broker> {
     const broker = new Broker(options);
     await broker.startup();
     return broker;
+  }
+
+  /** Opens the broker's data (metadata log, configuration) without serving yet; `startup` serves. */
+  static create(options: BrokerOptions): Broker {
+    return new Broker(options);
   }
 
   get port(): number {
@@ -186,7 +200,7 @@ export class Broker implements BrokerServices {
   }
 
   controller(): Controller {
-    return this.controllerInstance;
+    return this.quorum.controller();
   }
 
   ensureInternalTopic(name: string): TopicImage | undefined {
@@ -222,37 +236,53 @@ export class Broker implements BrokerServices {
     return this.metadata.topic(name);
   }
 
-  /** Controlled shutdown: leadership moves away, waiting requests are answered, logs flushed and closed. */
+  /**
+   * Controlled shutdown: the controller moves this broker's leaderships to other in-sync replicas while it still
+   * serves (and hands the controller role over if it holds it); then waiting requests are answered, logs flushed
+   * and closed.
+   */
   async stop(): Promise<void> {
     if (!this.running) return;
+    this.quorum.leave(this.brokerId);
     this.running = false;
     this.stopTimers();
     await this.socketServer.stop();
-    this.controllerInstance.fenceBroker(this.brokerId);
     this.groupCoordinator.shutdown();
     await this.transactionCoordinator.idle();
-    this.replicaManager.shutdown();
+    await this.replicaManager.shutdown();
     this.metadataLog.close();
+    if (this.options.quorum === undefined) this.quorum.close();
     this.logger.info('broker stopped');
   }
 
-  /** A crash: connections dropped at once, nothing flushed; unfsynced data is lost. */
+  /**
+   * A crash: connections dropped at once, heartbeats stop, nothing flushed — what was not fsynced is lost. The
+   * controller notices when the session times out.
+   */
   async crash(): Promise<void> {
     if (!this.running) return;
     this.running = false;
     this.stopTimers();
     await this.socketServer.stop();
     this.groupCoordinator.shutdown();
-    this.replicaManager.crash();
+    await this.replicaManager.crash();
     this.metadataLog.crash();
+    if (this.options.quorum === undefined) this.quorum.close();
     this.logger.warn('broker crashed (simulated)');
   }
 
-  private async startup(): Promise<void> {
+  async startup(): Promise<void> {
     await this.socketServer.start();
     this.running = true;
-    // Registration unfences the broker and elects it where it may lead; the commit listener opens partitions.
-    this.controllerInstance.registerBroker(
+    this.quorum.join({
+      brokerId: this.brokerId,
+      metadataLog: this.metadataLog,
+      image: this.metadata,
+      isAlive: () => this.running,
+      onMetadata: (records) => this.onMetadataRecords(records),
+    });
+    // Registration unfences the broker and elects it where it may lead; the commit opens its partitions.
+    this.controller().registerBroker(
       this.brokerId,
       this.options.host,
       this.socketServer.port,
@@ -285,6 +315,9 @@ export class Broker implements BrokerServices {
       this.replicaManager.runLogMaintenance('retention'),
     );
     every(HW_CHECKPOINT_INTERVAL_MS, () => this.replicaManager.checkpointHighWatermarks());
+    every(this.config.get('broker.heartbeat.interval.ms') as number, () =>
+      this.quorum.heartbeat(this.brokerId),
+    );
     every(TRANSACTION_ABORT_CHECK_INTERVAL_MS, () => {
       this.transactionCoordinator.abortTimedOutTransactions().catch((err: unknown) => {
         this.logger.error({ err }, 'aborting timed-out transactions failed');
@@ -390,8 +423,10 @@ export class Broker implements BrokerServices {
   }
 }
 
-export function notCoordinatorError(what: string): KafkaError {
-  return new KafkaError('NOT_COORDINATOR', what);
+export function controllerDefaults(config: FerryConfig) {
+  return {
+    numPartitions: config.get('num.partitions') as number,
+    defaultReplicationFactor: config.get('default.replication.factor') as number,
+    uncleanLeaderElection: config.get('unclean.leader.election.enable') as boolean,
+  };
 }
-
-export { ApiKey };

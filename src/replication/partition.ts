@@ -71,6 +71,8 @@ export class Partition {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly alterIsr: AlterIsr,
+    /** Whether a broker is registered and not fenced: only live brokers may join the ISR (KIP-841). */
+    private readonly isBrokerAlive: (brokerId: number) => boolean = () => true,
   ) {
     this.key = `${topic}-${partition}`;
     this.state = { leader: NO_REPLICA, leaderEpoch: -1, partitionEpoch: -1, replicas: [], isr: [] };
@@ -130,6 +132,19 @@ export class Partition {
     this.state = state;
     this.isr = committedIsr(state.isr);
     this.followers.clear();
+  }
+
+  /**
+   * A follower's append of what it fetched from the leader (offsets as the leader assigned them), then its HW:
+   * the leader's, capped at its own LEO; and the leader's log start offset where it moved past ours.
+   */
+  appendRecordsAsFollower(records: Buffer, leaderHighWatermark: number, leaderLogStartOffset: number): void {
+    if (records.length > 0) this.log.appendAsFollower(records);
+    const hw = Math.min(leaderHighWatermark, this.log.logEndOffset);
+    if (hw > this.log.highWatermark) this.log.updateHighWatermark(hw);
+    if (leaderLogStartOffset > this.log.logStartOffset && leaderLogStartOffset <= this.log.highWatermark) {
+      this.log.deleteRecordsBefore(leaderLogStartOffset);
+    }
   }
 
   /** The controller committed a new ISR (ours or its own decision). */
@@ -284,7 +299,7 @@ export class Partition {
 
   private maybeExpandIsr(replicaId: number, follower: FollowerState): void {
     if (this.isr.kind !== 'committed' || this.isr.isr.includes(replicaId)) return;
-    if (!this.state.replicas.includes(replicaId)) return;
+    if (!this.state.replicas.includes(replicaId) || !this.isBrokerAlive(replicaId)) return;
     // Caught up to the HW, and with a record of the current epoch: it cannot hold a diverging suffix.
     const epochStart = this.log.leaderEpochCache.latestEntry()?.startOffset ?? 0;
     if (follower.logEndOffset >= this.log.highWatermark && follower.logEndOffset >= epochStart) {
@@ -307,7 +322,7 @@ export class Partition {
         // The controller refused (stale epoch, leadership moved): fall back to the last committed ISR; the
         // metadata update that made it stale brings the truth.
         this.isr = committedIsr(this.state.isr);
-        this.logger.warn({ err: (err as Error).message }, 'ISR change rejected');
+        this.logger.info({ err: (err as Error).message }, 'ISR change rejected');
       },
     );
   }

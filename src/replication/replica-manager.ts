@@ -13,6 +13,8 @@ import { DelayedFetch, type FetchRead } from './delayed-fetch.js';
 import { DelayedOperationPurgatory } from './delayed-operation.js';
 import { DelayedProduce, type ProducePartitionStatus } from './delayed-produce.js';
 import { type AlterIsr, type IsolationLevel, Partition, type PartitionState } from './partition.js';
+import type { LeaderEndpoint } from './replica-fetcher.js';
+import { ReplicaFetcherManager } from './replica-fetcher-manager.js';
 
 export const HIGH_WATERMARK_CHECKPOINT_FILE = 'replication-offset-checkpoint';
 
@@ -32,6 +34,10 @@ export interface ReplicaManagerOptions {
   alterIsr: AlterIsr;
   /** `replica.lag.time.max.ms`. */
   replicaLagTimeMaxMs: number;
+  /** Where another broker listens, for follower fetches; undefined while it is not alive. */
+  endpointOf(brokerId: number): LeaderEndpoint | undefined;
+  /** Whether a broker is registered and unfenced (a replica of a fenced broker may not join the ISR). */
+  isBrokerAlive(brokerId: number): boolean;
 }
 
 export interface ProduceEntry {
@@ -96,10 +102,17 @@ export class ReplicaManager {
   readonly producePurgatory = new DelayedOperationPurgatory('Produce');
   readonly fetchPurgatory = new DelayedOperationPurgatory('Fetch');
   private readonly logger: Logger;
+  private readonly fetchers: ReplicaFetcherManager;
 
   constructor(private readonly options: ReplicaManagerOptions) {
     this.logger = componentLogger(options.logger, 'replica-manager', { broker: options.brokerId });
     mkdirSync(options.dir, { recursive: true });
+    this.fetchers = new ReplicaFetcherManager(
+      options.brokerId,
+      options.endpointOf,
+      componentLogger(options.logger, 'replica-fetcher', { broker: options.brokerId }),
+      (p) => this.fetchPurgatory.checkAndComplete(p.key),
+    );
   }
 
   get brokerId(): number {
@@ -121,8 +134,15 @@ export class ReplicaManager {
   applyPartitionState(topic: string, partition: number, state: PartitionState): Partition {
     let p = this.partition(topic, partition);
     if (p === undefined) p = this.openPartition(topic, partition);
-    if (state.leader === this.options.brokerId) p.makeLeader(state);
-    else p.makeFollower(state);
+    if (state.leader === this.options.brokerId) {
+      this.fetchers.unfollow(p);
+      p.makeLeader(state);
+    } else {
+      const leaderChanged = p.leaderId !== state.leader || p.leaderEpoch !== state.leaderEpoch;
+      p.makeFollower(state);
+      if (state.leader < 0) this.fetchers.unfollow(p);
+      else if (leaderChanged) this.fetchers.follow(p, state.leader, state.leaderEpoch);
+    }
     // Waiting requests must learn at once that leadership moved.
     this.fetchPurgatory.checkAndComplete(p.key);
     this.producePurgatory.checkAndComplete(p.key);
@@ -133,6 +153,7 @@ export class ReplicaManager {
   removePartition(topic: string, partition: number, deleteData: boolean): void {
     const p = this.partition(topic, partition);
     if (p === undefined) return;
+    this.fetchers.unfollow(p);
     this.partitions.delete(p.key);
     this.hwCheckpoints.delete(p.key);
     this.producePurgatory.completeKey(p.key);
@@ -274,8 +295,9 @@ export class ReplicaManager {
     }
   }
 
-  /** Clean stop: answer waiting requests, checkpoint, flush and close every log. */
-  shutdown(): void {
+  /** Clean stop: stop fetching, answer waiting requests, checkpoint, flush and close every log. */
+  async shutdown(): Promise<void> {
+    await this.fetchers.shutdown();
     this.producePurgatory.completeAll();
     this.fetchPurgatory.completeAll();
     this.checkpointHighWatermarks();
@@ -284,7 +306,8 @@ export class ReplicaManager {
   }
 
   /** A crash: every log loses what was not fsynced, nothing is checkpointed. */
-  crash(): void {
+  async crash(): Promise<void> {
+    await this.fetchers.shutdown();
     for (const p of this.partitions.values()) p.log.simulateCrashLosingUnflushed();
     this.partitions.clear();
     this.producePurgatory.completeAll();
@@ -317,6 +340,7 @@ export class ReplicaManager {
       this.options.clock,
       logger,
       this.options.alterIsr,
+      this.options.isBrokerAlive,
     );
     this.partitions.set(p.key, p);
     this.hwCheckpoints.set(p.key, { file: hwFile, written: checkpointedHw ?? -1 });

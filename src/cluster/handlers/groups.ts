@@ -40,7 +40,11 @@ export function joinGroupHandler(broker: BrokerServices): ApiHandler<JoinGroupRe
       reason: request.reason ?? null,
     });
     // protocolName becomes nullable only in v7; older clients expect an empty string before a protocol is chosen.
-    return { throttleTimeMs: 0, ...result, protocolName: result.protocolName ?? (header.apiVersion >= 7 ? null : '') };
+    return {
+      throttleTimeMs: 0,
+      ...result,
+      protocolName: result.protocolName ?? (header.apiVersion >= 7 ? null : ''),
+    };
   };
 }
 

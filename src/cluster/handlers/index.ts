@@ -29,6 +29,7 @@ import {
   addPartitionsToTxnHandler,
   endTxnHandler,
   initProducerIdHandler,
+  txnOffsetCommitHandler,
   writeTxnMarkersHandler,
 } from './transactions.js';
 
@@ -68,5 +69,6 @@ export function registerHandlers(
     .register(ApiKey.AddPartitionsToTxn, addPartitionsToTxnHandler(broker))
     .register(ApiKey.AddOffsetsToTxn, addOffsetsToTxnHandler(broker))
     .register(ApiKey.EndTxn, endTxnHandler(broker))
+    .register(ApiKey.TxnOffsetCommit, txnOffsetCommitHandler(broker))
     .register(ApiKey.WriteTxnMarkers, writeTxnMarkersHandler(markerWriter));
 }

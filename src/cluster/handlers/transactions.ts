@@ -12,6 +12,10 @@ import type {
   InitProducerIdResponse,
 } from '../../protocol/messages/init-producer-id.js';
 import type {
+  TxnOffsetCommitRequest,
+  TxnOffsetCommitResponse,
+} from '../../protocol/messages/txn-offset-commit.js';
+import type {
   WriteTxnMarkersRequest,
   WriteTxnMarkersResponse,
 } from '../../protocol/messages/write-txn-markers.js';
@@ -113,4 +117,41 @@ export function writeTxnMarkersHandler(
       }),
     ),
   });
+}
+
+/** TxnOffsetCommit v0–3: a transaction's offsets, pending in the group coordinator until its marker lands. */
+export function txnOffsetCommitHandler(
+  broker: BrokerServices,
+): ApiHandler<TxnOffsetCommitRequest, TxnOffsetCommitResponse> {
+  return async (request, { header }) => {
+    const results = await broker.groupCoordinator.commitTxnOffsets({
+      transactionalId: request.transactionalId,
+      groupId: request.groupId,
+      producerId: request.producerId,
+      producerEpoch: request.producerEpoch,
+      generationId: request.generationId ?? -1,
+      memberId: request.memberId ?? '',
+      groupInstanceId: request.groupInstanceId ?? null,
+      offsets: request.topics.map((t) => ({
+        topic: t.name,
+        partitions: t.partitions.map((p) => ({
+          partition: p.partitionIndex,
+          offset: p.committedOffset,
+          leaderEpoch: p.committedLeaderEpoch ?? -1,
+          metadata: p.committedMetadata,
+        })),
+      })),
+    });
+    const knowsFenced = header.apiVersion >= 2;
+    return {
+      throttleTimeMs: 0,
+      topics: results.map((t) => ({
+        name: t.topic,
+        partitions: t.partitions.map((p) => ({
+          partitionIndex: p.partition,
+          errorCode: downgradeProducerFenced(p.errorCode, knowsFenced),
+        })),
+      })),
+    };
+  };
 }

@@ -128,6 +128,18 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     default: 30000,
   },
   {
+    key: 'broker.session.timeout.ms',
+    doc: 'A broker without a heartbeat for this long is fenced and its leaderships move to other replicas.',
+    format: 'positive-int',
+    default: 2000,
+  },
+  {
+    key: 'broker.heartbeat.interval.ms',
+    doc: 'How often a broker heartbeats to the controller.',
+    format: 'positive-int',
+    default: 500,
+  },
+  {
     key: 'unclean.leader.election.enable',
     doc: 'Elect a leader from outside the ISR when no ISR member is alive, at the price of losing data.',
     format: Boolean,
