@@ -269,21 +269,8 @@ export class ClusterClient {
         else results[i] = producePartitionFailure(entries[i]!, err);
       };
       const byConnection = new Map<Connection, number[]>();
-      for (const i of pending) {
-        const e = entries[i]!;
-        let connection = this.readyLeaderConnection(e.topic, e.partition, 'default');
-        if (connection === undefined) {
-          try {
-            connection = await this.leaderConnection(e.topic, e.partition, 'default');
-          } catch (err) {
-            fail(i, asKafkaError(err));
-            continue;
-          }
-        }
-        const group = byConnection.get(connection);
-        if (group) group.push(i);
-        else byConnection.set(connection, [i]);
-      }
+      const unrouted = this.groupByReadyLeader(entries, pending, 'default', byConnection);
+      if (unrouted.length > 0) await this.routeUnrouted(entries, unrouted, 'default', byConnection, fail);
       const sends: Promise<void>[] = [];
       for (const [connection, indexes] of byConnection) {
         sends.push(this.sendProduce(connection, entries, indexes, options, results, fail));
@@ -305,32 +292,13 @@ export class ClusterClient {
     options: FetchOptions,
   ): Promise<FetchPartitionResult[]> {
     const results = new Array<FetchPartitionResult>(requests.length);
-    const unrouted: number[] = [];
     const byConnection = new Map<Connection, number[]>();
-    const route = (i: number, connection: Connection) => {
-      const group = byConnection.get(connection);
-      if (group) group.push(i);
-      else byConnection.set(connection, [i]);
-    };
-    for (let i = 0; i < requests.length; i++) {
-      const r = requests[i]!;
-      const connection = this.readyLeaderConnection(r.topic, r.partition, 'fetch');
-      if (connection) route(i, connection);
-      else unrouted.push(i);
-    }
+    const unrouted = this.groupByReadyLeader(requests, allIndexes(requests.length), 'fetch', byConnection);
     if (unrouted.length > 0) {
-      await Promise.all(
-        unrouted.map(async (i) => {
-          const r = requests[i]!;
-          try {
-            route(i, await this.leaderConnection(r.topic, r.partition, 'fetch'));
-          } catch (err) {
-            const error = asKafkaError(err);
-            if (isStaleMetadataError(error.code)) this.metadata.invalidate(r.topic);
-            results[i] = fetchPartitionFailure(r, error);
-          }
-        }),
-      );
+      await this.routeUnrouted(requests, unrouted, 'fetch', byConnection, (i, error) => {
+        if (isStaleMetadataError(error.code)) this.metadata.invalidate(requests[i]!.topic);
+        results[i] = fetchPartitionFailure(requests[i]!, error);
+      });
     }
     const sends: Promise<void>[] = [];
     for (const [connection, indexes] of byConnection) {
@@ -404,6 +372,64 @@ export class ClusterClient {
     this.pool.close();
   }
 
+  /**
+   * Groups partitions whose leader is cached and connected by that connection, without awaiting anything (so
+   * the hot path writes its request in the caller's tick); returns the rest.
+   */
+  private groupByReadyLeader(
+    items: readonly { topic: string; partition: number }[],
+    indexes: readonly number[],
+    lane: ConnectionLane,
+    groups: Map<Connection, number[]>,
+  ): number[] {
+    const unrouted: number[] = [];
+    for (const i of indexes) {
+      const item = items[i]!;
+      const connection = this.readyLeaderConnection(item.topic, item.partition, lane);
+      if (connection === undefined) unrouted.push(i);
+      else addToGroup(groups, connection, i);
+    }
+    return unrouted;
+  }
+
+  /** Routes the rest after one metadata refresh shared by all their topics; failures go to `fail`. */
+  private async routeUnrouted(
+    items: readonly { topic: string; partition: number }[],
+    indexes: readonly number[],
+    lane: ConnectionLane,
+    groups: Map<Connection, number[]>,
+    fail: (i: number, error: KafkaError) => void,
+  ): Promise<void> {
+    const stale = indexes.filter(
+      (i) => this.metadata.leader(items[i]!.topic, items[i]!.partition) === undefined,
+    );
+    if (stale.length > 0) {
+      try {
+        await this.refreshMetadata([...new Set(stale.map((i) => items[i]!.topic))]);
+      } catch (err) {
+        const error = asKafkaError(err);
+        for (const i of indexes) fail(i, error);
+        return;
+      }
+    }
+    await Promise.all(
+      indexes.map(async (i) => {
+        const { topic, partition } = items[i]!;
+        const leader = this.metadata.leader(topic, partition);
+        if (leader === undefined) {
+          fail(i, this.routingError(topic, partition));
+          return;
+        }
+        const broker = this.metadata.broker(leader.brokerId) as BrokerMetadata;
+        try {
+          addToGroup(groups, await this.pool.get(broker.host, broker.port, lane), i);
+        } catch (err) {
+          fail(i, asKafkaError(err));
+        }
+      }),
+    );
+  }
+
   private readyLeaderConnection(
     topic: string,
     partition: number,
@@ -413,16 +439,6 @@ export class ClusterClient {
     if (leader === undefined) return undefined;
     const broker = this.metadata.broker(leader.brokerId) as BrokerMetadata;
     return this.pool.getIfOpen(broker.host, broker.port, lane);
-  }
-
-  private async leaderConnection(
-    topic: string,
-    partition: number,
-    lane: ConnectionLane,
-  ): Promise<Connection> {
-    const leader = await this.leaderFor(topic, partition);
-    const broker = this.metadata.broker(leader.brokerId) as BrokerMetadata;
-    return this.pool.get(broker.host, broker.port, lane);
   }
 
   /** A single-partition read with the retry policy: stale metadata is forgotten and the request routed anew. */
@@ -673,6 +689,18 @@ function groupByTopic<E extends { topic: string }, P>(
     else byTopic.set(e.topic, [partitionOf(e)]);
   }
   return [...byTopic];
+}
+
+function addToGroup(groups: Map<Connection, number[]>, connection: Connection, i: number): void {
+  const group = groups.get(connection);
+  if (group) group.push(i);
+  else groups.set(connection, [i]);
+}
+
+function allIndexes(n: number): number[] {
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = i;
+  return out;
 }
 
 function producePartitionFailure(e: ProducePartitionRequest, error: KafkaError): ProducePartitionResult {

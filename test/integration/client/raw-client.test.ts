@@ -183,7 +183,9 @@ describe('ClusterClient against a Ferry broker', () => {
         const chunks = await readAll(reader, 12);
         const got = chunks.flatMap((c) => batchesOf(c.records));
         expect(got.length).toBe(3);
-        got.forEach((b, i) => expect(preserved(b).equals(preserved(sent[i]!))).toBe(true));
+        got.forEach((b, i) => {
+          expect(preserved(b).equals(preserved(sent[i]!))).toBe(true);
+        });
         expect(chunks.at(-1)?.nextOffset).toBe(12);
         expect(chunks.at(-1)?.highWatermark).toBe(12);
         expect(reader.highWatermark).toBe(12);
