@@ -89,12 +89,9 @@ export class Broker implements BrokerServices {
     for (const { offset, record } of this.metadataLog.replay()) this.metadata.apply(record, offset);
     this.quorum =
       options.quorum ??
-      new ControllerQuorum({
-        defaults: controllerDefaults(options.config),
-        sessionTimeoutMs: options.config.get('broker.session.timeout.ms') as number,
-        clock: this.clock,
-        logger: componentLogger(options.logger, 'controller'),
-      });
+      new ControllerQuorum(
+        quorumOptions(options.config, this.clock, componentLogger(options.logger, 'controller')),
+      );
 
     this.replicaManager = new ReplicaManager({
       brokerId: options.brokerId,
@@ -392,7 +389,8 @@ export class Broker implements BrokerServices {
     for (const p of [...this.replicaManager.allPartitions()]) {
       if (!assigned.has(p.key)) {
         this.maybeMoveCoordinator(p.topic, p.partition, -1);
-        this.replicaManager.removePartition(p.topic, p.partition, this.metadata.topic(p.topic) === undefined);
+        // Deleted topic or replica moved away: the data goes, as Kafka's StopReplica with delete does.
+        this.replicaManager.removePartition(p.topic, p.partition, true);
       }
     }
   }
@@ -421,6 +419,19 @@ export class Broker implements BrokerServices {
       else this.transactionCoordinator.onResign(partition);
     }
   }
+}
+
+/** The quorum settings every broker of a cluster shares. */
+export function quorumOptions(config: FerryConfig, clock: Clock, logger: Logger) {
+  return {
+    defaults: controllerDefaults(config),
+    sessionTimeoutMs: config.get('broker.session.timeout.ms') as number,
+    leaderRebalanceIntervalMs: (config.get('auto.leader.rebalance.enable') as boolean)
+      ? (config.get('leader.imbalance.check.interval.seconds') as number) * 1000
+      : 0,
+    clock,
+    logger,
+  };
 }
 
 export function controllerDefaults(config: FerryConfig) {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { type Clock, systemClock } from '../common/clock.js';
 import type { FerryConfig } from '../common/config/index.js';
 import { componentLogger, type Logger } from '../common/logger.js';
-import { Broker, controllerDefaults } from './broker.js';
+import { Broker, quorumOptions } from './broker.js';
 import { ControllerQuorum } from './metadata/controller-quorum.js';
 
 export interface EmbeddedClusterOptions {
@@ -37,12 +37,13 @@ export class EmbeddedCluster {
   private constructor(private readonly options: EmbeddedClusterOptions) {
     this.clock = options.clock ?? systemClock;
     this.logger = componentLogger(options.logger, 'cluster', { cluster: options.name });
-    this.quorum = new ControllerQuorum({
-      defaults: controllerDefaults(options.config),
-      sessionTimeoutMs: options.config.get('broker.session.timeout.ms') as number,
-      clock: this.clock,
-      logger: componentLogger(options.logger, 'controller', { cluster: options.name }),
-    });
+    this.quorum = new ControllerQuorum(
+      quorumOptions(
+        options.config,
+        this.clock,
+        componentLogger(options.logger, 'controller', { cluster: options.name }),
+      ),
+    );
   }
 
   static async start(options: EmbeddedClusterOptions): Promise<EmbeddedCluster> {

@@ -46,6 +46,11 @@ export class KafkaRequestProcessor implements RequestProcessor {
     return this;
   }
 
+  /** Whether a handler serves `apiKey`: ApiVersions advertises only these, whatever the codec knows. */
+  handles(apiKey: number): boolean {
+    return this.handlers.has(apiKey);
+  }
+
   process(frame: Buffer, connection: ConnectionContext): Buffer[] | null | Promise<Buffer[] | null> {
     const started = performance.now();
     let decoded: ReturnType<typeof decodeRequest>;

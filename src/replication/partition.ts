@@ -15,6 +15,8 @@ interface FollowerState {
   logEndOffset: number;
   lastCaughtUpTimeMs: number;
   lastFetchTimeMs: number;
+  /** Our LEO when the follower last fetched. */
+  lastFetchLeaderEndOffset: number;
 }
 
 /** What the controller said about this partition: who leads, in which epoch, with which replicas and ISR. */
@@ -111,12 +113,33 @@ export class Partition {
     const wasLeader = this.isLeader && this.state.leaderEpoch === state.leaderEpoch;
     this.state = state;
     this.isr = committedIsr(state.isr);
-    if (wasLeader) return;
     const now = this.clock.monotonicMs();
+    if (wasLeader) {
+      // Same epoch, new replica set (a reassignment): track joining replicas, forget departed ones.
+      for (const id of [...this.followers.keys()])
+        if (!state.replicas.includes(id)) this.followers.delete(id);
+      for (const id of state.replicas) {
+        if (id !== this.brokerId && !this.followers.has(id)) {
+          this.followers.set(id, {
+            logEndOffset: -1,
+            lastCaughtUpTimeMs: now,
+            lastFetchTimeMs: 0,
+            lastFetchLeaderEndOffset: 0,
+          });
+        }
+      }
+      this.maybeIncrementHighWatermark();
+      return;
+    }
     this.followers.clear();
     for (const id of state.replicas) {
       if (id === this.brokerId) continue;
-      this.followers.set(id, { logEndOffset: -1, lastCaughtUpTimeMs: now, lastFetchTimeMs: 0 });
+      this.followers.set(id, {
+        logEndOffset: -1,
+        lastCaughtUpTimeMs: now,
+        lastFetchTimeMs: 0,
+        lastFetchLeaderEndOffset: 0,
+      });
     }
     // As Kafka does on election: the new epoch starts at our LEO, so that a follower asking where its epoch
     // ended (OffsetForLeaderEpoch) learns where our log diverges from its own.
@@ -263,9 +286,16 @@ export class Partition {
     const follower = this.followers.get(replicaId);
     if (!follower || !this.isLeader) return false;
     const now = this.clock.monotonicMs();
-    if (fetchOffset >= this.log.logEndOffset) follower.lastCaughtUpTimeMs = now;
+    const leaderEndOffset = this.log.logEndOffset;
+    // Kafka's rule: caught up now if it reached our LEO; caught up as of its previous fetch if it reached the LEO
+    // we had then — under a steady stream of appends a follower never equals the moving LEO, yet is in sync.
+    if (fetchOffset >= leaderEndOffset) follower.lastCaughtUpTimeMs = now;
+    else if (fetchOffset >= follower.lastFetchLeaderEndOffset) {
+      follower.lastCaughtUpTimeMs = Math.max(follower.lastCaughtUpTimeMs, follower.lastFetchTimeMs);
+    }
     follower.logEndOffset = fetchOffset;
     follower.lastFetchTimeMs = now;
+    follower.lastFetchLeaderEndOffset = leaderEndOffset;
     this.maybeExpandIsr(replicaId, follower);
     return this.maybeIncrementHighWatermark();
   }

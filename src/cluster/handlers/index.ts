@@ -22,6 +22,11 @@ import {
 import { listOffsetsHandler } from './list-offsets.js';
 import { metadataHandler } from './metadata.js';
 import { deleteRecordsHandler, offsetForLeaderEpochHandler } from './partition-admin.js';
+import {
+  alterPartitionReassignmentsHandler,
+  electLeadersHandler,
+  listPartitionReassignmentsHandler,
+} from './partition-reassignment.js';
 import { produceHandler } from './produce.js';
 import { createPartitionsHandler, createTopicsHandler, deleteTopicsHandler } from './topics-admin.js';
 import {
@@ -40,7 +45,10 @@ export function registerHandlers(
   markerWriter: LocalMarkerWriter,
 ): void {
   processor
-    .register(ApiKey.ApiVersions, apiVersionsHandler())
+    .register(
+      ApiKey.ApiVersions,
+      apiVersionsHandler((apiKey) => processor.handles(apiKey)),
+    )
     .register(ApiKey.Metadata, metadataHandler(broker))
     .register(ApiKey.Produce, produceHandler(broker))
     .register(ApiKey.Fetch, fetchHandler(broker))
@@ -65,6 +73,9 @@ export function registerHandlers(
     .register(ApiKey.DeleteRecords, deleteRecordsHandler(broker))
     .register(ApiKey.OffsetForLeaderEpoch, offsetForLeaderEpochHandler(broker))
     .register(ApiKey.DescribeCluster, describeClusterHandler(broker))
+    .register(ApiKey.ElectLeaders, electLeadersHandler(broker))
+    .register(ApiKey.AlterPartitionReassignments, alterPartitionReassignmentsHandler(broker))
+    .register(ApiKey.ListPartitionReassignments, listPartitionReassignmentsHandler(broker))
     .register(ApiKey.InitProducerId, initProducerIdHandler(broker))
     .register(ApiKey.AddPartitionsToTxn, addPartitionsToTxnHandler(broker))
     .register(ApiKey.AddOffsetsToTxn, addOffsetsToTxnHandler(broker))

@@ -23,6 +23,8 @@ export interface ControllerQuorumOptions {
   readonly sessionTimeoutMs: number;
   readonly clock: Clock;
   readonly logger: Logger;
+  /** `auto.leader.rebalance.enable` with `leader.imbalance.check.interval.seconds` (in ms); 0 disables. */
+  readonly leaderRebalanceIntervalMs?: number;
 }
 
 interface Membership {
@@ -51,6 +53,7 @@ export class ControllerQuorum {
   private activeMember: QuorumMember | undefined;
   private epoch = 0;
   private timer: NodeJS.Timeout | undefined;
+  private rebalanceTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: ControllerQuorumOptions) {}
 
@@ -235,11 +238,24 @@ export class ControllerQuorum {
     const interval = Math.max(50, Math.min(250, this.options.sessionTimeoutMs / 4));
     this.timer = setInterval(() => this.checkSessions(), interval);
     this.timer.unref();
+    const rebalanceMs = this.options.leaderRebalanceIntervalMs ?? 0;
+    if (rebalanceMs > 0) {
+      this.rebalanceTimer = setInterval(() => {
+        try {
+          if (this.active && this.activeMember?.isAlive()) this.active.maybeRebalanceLeaders();
+        } catch (err) {
+          this.options.logger.warn({ err: (err as Error).message }, 'leader rebalance failed');
+        }
+      }, rebalanceMs);
+      this.rebalanceTimer.unref();
+    }
   }
 
   private stopTimer(): void {
     if (this.timer) clearInterval(this.timer);
+    if (this.rebalanceTimer) clearInterval(this.rebalanceTimer);
     this.timer = undefined;
+    this.rebalanceTimer = undefined;
   }
 }
 

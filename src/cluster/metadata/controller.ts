@@ -234,7 +234,140 @@ export class Controller {
     this.commit([
       { type: 'PartitionChange', topicId: topic.topicId, partition, isr: [...isr], partitionEpoch: next },
     ]);
+    this.maybeCompleteReassignment(topic.topicId, p);
     return next;
+  }
+
+  /**
+   * Starts (or, with null, cancels) moving a partition to `target` replicas (KIP-455): the replica set becomes
+   * target ∪ current, the new replicas catch up as followers, and only once they are all in the ISR does the
+   * set shrink to the target — so the partition never has fewer in-sync copies than before.
+   */
+  alterPartitionReassignment(
+    topicName: string,
+    partition: number,
+    target: readonly number[] | null,
+  ): KafkaError | undefined {
+    try {
+      const topic = this.image.topic(topicName);
+      const p = topic?.partitions[partition];
+      if (!topic || !p)
+        throw new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `${topicName}-${partition} does not exist`);
+      const reassigning = p.addingReplicas.length > 0 || p.removingReplicas.length > 0;
+      const original = p.replicas.filter((id) => !p.addingReplicas.includes(id));
+      if (target === null) {
+        if (!reassigning) {
+          throw new KafkaError('NO_REASSIGNMENT_IN_PROGRESS', `no reassignment of ${topicName}-${partition}`);
+        }
+        this.commit([this.reassignmentRecord(topic.topicId, p, original, [], [])]);
+        return undefined;
+      }
+      const replicas = this.checkAssignment(target);
+      if (!reassigning && sameOrder(replicas, original)) return undefined;
+      const adding = replicas.filter((id) => !original.includes(id));
+      const removing = original.filter((id) => !replicas.includes(id));
+      this.commit([this.reassignmentRecord(topic.topicId, p, [...replicas, ...removing], adding, removing)]);
+      this.maybeCompleteReassignment(topic.topicId, p);
+      return undefined;
+    } catch (err) {
+      return asKafkaError(err);
+    }
+  }
+
+  /** Partitions being reassigned. */
+  ongoingReassignments(): Array<{ topic: string; partition: PartitionImage }> {
+    const out: Array<{ topic: string; partition: PartitionImage }> = [];
+    for (const topic of this.image.topicsByName.values()) {
+      for (const p of topic.partitions) {
+        if (p.addingReplicas.length > 0 || p.removingReplicas.length > 0)
+          out.push({ topic: topic.name, partition: p });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Preferred leader election (ElectLeaders type 0, and auto.leader.rebalance.enable): the first replica leads
+   * again where it is alive and in the ISR. Per partition: undefined when elected, else ELECTION_NOT_NEEDED or
+   * PREFERRED_LEADER_NOT_AVAILABLE.
+   */
+  electPreferredLeaders(
+    partitions: ReadonlyArray<{ topic: string; partition: number }> | null,
+  ): Array<{ topic: string; partition: number; error: KafkaError | undefined }> {
+    const wanted =
+      partitions ??
+      [...this.image.topicsByName.values()].flatMap((t) =>
+        t.partitions.map((p) => ({ topic: t.name, partition: p.partition })),
+      );
+    const results: Array<{ topic: string; partition: number; error: KafkaError | undefined }> = [];
+    const records: PartitionChangeRecord[] = [];
+    for (const { topic: name, partition } of wanted) {
+      const topic = this.image.topic(name);
+      const p = topic?.partitions[partition];
+      let error: KafkaError | undefined;
+      const preferred = p?.replicas[0];
+      if (!topic || !p || preferred === undefined) {
+        error = new KafkaError('UNKNOWN_TOPIC_OR_PARTITION', `${name}-${partition}`);
+      } else if (p.leader === preferred) {
+        error = new KafkaError('ELECTION_NOT_NEEDED', `${name}-${partition} is led by its preferred replica`);
+      } else if (!this.image.isLive(preferred) || !p.isr.includes(preferred)) {
+        error = new KafkaError(
+          'PREFERRED_LEADER_NOT_AVAILABLE',
+          `broker ${preferred} is not alive and in the ISR of ${name}-${partition}`,
+        );
+      } else {
+        records.push({
+          type: 'PartitionChange',
+          topicId: topic.topicId,
+          partition,
+          leader: preferred,
+          leaderEpoch: p.leaderEpoch + 1,
+          partitionEpoch: p.partitionEpoch + 1,
+        });
+      }
+      results.push({ topic: name, partition, error });
+    }
+    this.commit(records);
+    return results;
+  }
+
+  /** Kafka's leader-imbalance check: preferred leaders back wherever they drifted. Returns how many moved. */
+  maybeRebalanceLeaders(): number {
+    return this.electPreferredLeaders(null).filter((r) => r.error === undefined).length;
+  }
+
+  private reassignmentRecord(
+    topicId: string,
+    p: PartitionImage,
+    replicas: readonly number[],
+    adding: readonly number[],
+    removing: readonly number[],
+  ): PartitionChangeRecord {
+    const isr = p.isr.filter((id) => replicas.includes(id));
+    const leader =
+      replicas.includes(p.leader) && isr.includes(p.leader)
+        ? p.leader
+        : (replicas.find((id) => isr.includes(id) && this.image.isLive(id)) ?? NO_LEADER);
+    return {
+      type: 'PartitionChange',
+      topicId,
+      partition: p.partition,
+      replicas: [...replicas],
+      isr: isr.length > 0 ? isr : [...p.isr],
+      addingReplicas: [...adding],
+      removingReplicas: [...removing],
+      ...(leader !== p.leader ? { leader, leaderEpoch: p.leaderEpoch + 1 } : {}),
+      partitionEpoch: p.partitionEpoch + 1,
+    };
+  }
+
+  /** Once every adding replica is in the ISR, the replica set shrinks to the target (the leader moves if needed). */
+  private maybeCompleteReassignment(topicId: string, p: PartitionImage): void {
+    if (p.addingReplicas.length === 0 && p.removingReplicas.length === 0) return;
+    if (!p.addingReplicas.every((id) => p.isr.includes(id))) return;
+    const target = p.replicas.filter((id) => !p.removingReplicas.includes(id));
+    this.commit([this.reassignmentRecord(topicId, p, target, [], [])]);
+    this.logger.info({ topicId, partition: p.partition, replicas: target }, 'reassignment completed');
   }
 
   private planTopic(topic: NewTopic): { records: MetadataRecord[]; result: TopicResult } {
@@ -393,4 +526,8 @@ function sameMembers(a: readonly number[], b: readonly number[]): boolean {
 function asKafkaError(err: unknown): KafkaError {
   if (isKafkaError(err)) return err;
   return new KafkaError('UNKNOWN_SERVER_ERROR', (err as Error).message, { cause: err });
+}
+
+function sameOrder(a: readonly number[], b: readonly number[]): boolean {
+  return a.length === b.length && a.every((id, i) => b[i] === id);
 }

@@ -128,6 +128,12 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     default: 30000,
   },
   {
+    key: 'leader.imbalance.check.interval.seconds',
+    doc: 'How often the controller moves leadership back to preferred replicas (auto.leader.rebalance.enable).',
+    format: 'positive-int',
+    default: 300,
+  },
+  {
     key: 'broker.session.timeout.ms',
     doc: 'A broker without a heartbeat for this long is fenced and its leaderships move to other replicas.',
     format: 'positive-int',
