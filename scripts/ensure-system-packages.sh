@@ -4,7 +4,7 @@
 set -euo pipefail
 
 # command -> Debian package
-declare -A needed=()
+declare -A needed=([kcat]=kcat)
 
 missing=()
 for cmd in "${!needed[@]}"; do
