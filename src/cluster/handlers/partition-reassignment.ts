@@ -46,7 +46,7 @@ export function listPartitionReassignmentsHandler(
     const topics: OngoingTopicReassignment[] = [];
     for (const { topic, partition } of broker.controller().ongoingReassignments()) {
       const only = wanted?.get(topic);
-      if (wanted && (!only || !only.includes(partition.partition))) continue;
+      if (wanted && !only?.includes(partition.partition)) continue;
       let entry = topics.find((t) => t.name === topic);
       if (!entry) {
         entry = { name: topic, partitions: [] };
