@@ -617,7 +617,7 @@ export class PartitionLog implements CleanableLog {
   replaceSegments(cleanedBaseOffset: number, replaced: readonly CleanableSegment[]): boolean {
     if (this.closed || this.cleaningAborted || replaced.length === 0) return false;
     const all = this.segments.all();
-    const first = all.indexOf(replaced[0]);
+    const first = all.indexOf(replaced[0] as LogSegment);
     if (first < 0 || all[first]!.baseOffset !== cleanedBaseOffset) return false;
     // The active segment is never replaced: it may have grown since the cleaner read it.
     if (first + replaced.length >= all.length) return false;
