@@ -1,10 +1,11 @@
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import { Broker } from '../../cluster/broker.js';
+import { EmbeddedCluster } from '../../cluster/embedded-cluster.js';
 import { type FerryConfig, loadConfig } from '../../common/config/index.js';
-import { createRootLogger, type Logger } from '../../common/logger.js';
+import { componentLogger, createRootLogger, type Logger } from '../../common/logger.js';
+import { RestServer } from '../rest/rest-server.js';
 import { CliError } from './cli-error.js';
 import { parseIntInRange } from './cli-options.js';
+import { registerClusterBrokerCommands } from './cluster-broker-commands.js';
 import { println } from './output.js';
 
 interface ClusterStartFlags {
@@ -14,11 +15,14 @@ interface ClusterStartFlags {
   name: string;
   config?: string;
   restPort?: number;
+  rackList?: string;
 }
 
 /** What the CLI holds of a running cluster: where clients connect, and how to stop it cleanly. */
 interface RunningCluster {
   readonly bootstrap: string;
+  /** Base URL of the REST view, when --rest-port was given. */
+  readonly rest: string | undefined;
   stop(): Promise<void>;
 }
 
@@ -30,13 +34,14 @@ export function registerClusterCommands(program: Command): void {
   cluster
     .command('start')
     .description(
-      'start a cluster in this process; prints `bootstrap=HOST:PORT` once it accepts connections and runs ' +
-        'until SIGINT/SIGTERM. Data lives in <data-dir>/<name>/broker-<id> and survives a restart.',
+      'start a cluster of N brokers in this process; prints `bootstrap=HOST:PORT,…` once every broker accepts ' +
+        'connections and runs until SIGINT/SIGTERM. Data lives in <data-dir>/<name>/broker-<id> and survives ' +
+        'a restart.',
     )
     .option('--brokers <n>', 'number of brokers', parseIntInRange(1, 64), 1)
     .option(
       '--port <port>',
-      'port of the first broker (0 picks a free port)',
+      'port of the first broker; broker i listens on port+i-1 (0 picks free ports)',
       parseIntInRange(0, 65535),
       9092,
     )
@@ -45,12 +50,16 @@ export function registerClusterCommands(program: Command): void {
     .option('--config <file>', 'config file (JSON, Kafka-style flat keys or nested)')
     .option(
       '--rest-port <port>',
-      'port of the REST admin API (not yet implemented)',
+      'port of the read-only REST view shaped like the Kafka REST Proxy v2, with the broker drill ' +
+        'endpoints (0 picks a free port; printed as `rest=http://HOST:PORT`)',
       parseIntInRange(0, 65535),
     )
+    .option('--rack-list <racks>', 'broker.rack of each broker, comma-separated (r1,r2,r3)')
     .action(async (flags: ClusterStartFlags) => {
       await runClusterUntilSignalled(flags);
     });
+
+  registerClusterBrokerCommands(cluster);
 }
 
 async function runClusterUntilSignalled(flags: ClusterStartFlags): Promise<void> {
@@ -62,12 +71,9 @@ async function runClusterUntilSignalled(flags: ClusterStartFlags): Promise<void>
     level: config.get('logging.level') as string,
     pretty: config.get('logging.pretty') as boolean,
   });
-  if (flags.restPort !== undefined) {
-    process.stderr.write(
-      'ferry: --rest-port: the REST admin API is not yet implemented; starting without it\n',
-    );
-  }
   const running = await startCluster(flags, config, logger);
+  // `bootstrap=` is the line scripts wait for, so the REST address comes before it.
+  if (running.rest !== undefined) println(`rest=${running.rest}`);
   println(`bootstrap=${running.bootstrap}`);
   println(`cluster ${flags.name} is up: ${flags.brokers} broker(s); Ctrl-C or SIGTERM stops it cleanly`);
 
@@ -101,27 +107,55 @@ async function startCluster(
   config: FerryConfig,
   logger: Logger,
 ): Promise<RunningCluster> {
-  if (flags.brokers > 1) {
-    // The embedded multi-broker cluster (controller, ISR replication) comes with the replication issue; this
-    // is where `EmbeddedCluster.start({brokers, basePort, dataDir, name, config, logger})` will be called.
-    throw new CliError(
-      `--brokers ${flags.brokers}: multi-broker clusters are not available yet (they come with ISR replication ` +
-        'and the controller); use --brokers 1',
-    );
-  }
-  const dataRoot = flags.dataDir ?? (config.get('data.dir') as string);
   const host = config.get('listener.host') as string;
-  const rack = config.get('broker.rack') as string;
-  const brokerId = 1;
-  const broker = await Broker.start({
-    brokerId,
-    clusterId: flags.name,
-    dataDir: join(dataRoot, flags.name, `broker-${brokerId}`),
+  if (flags.port > 0 && flags.port + flags.brokers - 1 > 65535) {
+    throw new CliError(`--port ${flags.port} leaves no room for ${flags.brokers} brokers below port 65535`);
+  }
+  const cluster = await EmbeddedCluster.start({
+    name: flags.name,
+    brokers: flags.brokers,
+    basePort: flags.port,
+    dataDir: flags.dataDir ?? (config.get('data.dir') as string),
     host,
-    port: flags.port,
-    rack: rack === '' ? null : rack,
+    racks: racksOf(flags, config),
     config,
-    logger: logger.child({ cluster: flags.name }),
+    logger,
   });
-  return { bootstrap: `${host}:${broker.port}`, stop: () => broker.stop() };
+  let rest: RestServer | undefined;
+  if (flags.restPort !== undefined) {
+    try {
+      rest = await RestServer.start({
+        cluster,
+        host,
+        port: flags.restPort,
+        logger: componentLogger(logger, 'rest', { cluster: flags.name }),
+      });
+    } catch (err) {
+      await cluster.stop();
+      throw new CliError(`--rest-port ${flags.restPort}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  return {
+    bootstrap: cluster.bootstrap,
+    rest: rest === undefined ? undefined : `http://${host}:${rest.port}`,
+    stop: async () => {
+      await rest?.close();
+      await cluster.stop();
+    },
+  };
+}
+
+/** One rack per broker from --rack-list, else every broker in the config's `broker.rack` (none when empty). */
+function racksOf(flags: ClusterStartFlags, config: FerryConfig): (string | null)[] {
+  if (flags.rackList !== undefined) {
+    const racks = flags.rackList.split(',').map((r) => r.trim());
+    if (racks.length !== flags.brokers || racks.some((r) => r === '')) {
+      throw new CliError(
+        `--rack-list '${flags.rackList}' must name one rack per broker (${flags.brokers}), comma-separated`,
+      );
+    }
+    return racks;
+  }
+  const rack = config.get('broker.rack') as string;
+  return Array.from({ length: flags.brokers }, () => (rack === '' ? null : rack));
 }

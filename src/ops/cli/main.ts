@@ -1,10 +1,13 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { registerBrokersCommand } from './brokers-command.js';
 import { registerClusterCommands } from './cluster-commands.js';
 import { registerConfigCommands } from './config-commands.js';
 import { registerConsumerGroupsCommand } from './consumer-groups-command.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerLeaderElectionCommand } from './leader-election-command.js';
 import { registerLogCommands } from './log-commands.js';
+import { registerReassignPartitionsCommand } from './reassign-partitions-command.js';
 import { registerTopicsCommand } from './topics-command.js';
 
 /**
@@ -23,6 +26,9 @@ export function buildProgram(): Command {
   registerClusterCommands(program);
   registerTopicsCommand(program);
   registerConsumerGroupsCommand(program);
+  registerReassignPartitionsCommand(program);
+  registerLeaderElectionCommand(program);
+  registerBrokersCommand(program);
   registerDemoCommand(program);
   return program;
 }
