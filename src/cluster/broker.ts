@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { type Clock, systemClock } from '../common/clock.js';
 import { type FerryConfig, logConfigFromBrokerConfig } from '../common/config/index.js';
 import { componentLogger, type Logger } from '../common/logger.js';
+import { LogCleaner } from '../log/log-cleaner.js';
 import type { LogConfig } from '../log/log-config.js';
 import { ReplicaManager, type TopicSettings } from '../replication/replica-manager.js';
 import { BrokerMetrics } from './broker-metrics.js';
@@ -69,6 +70,8 @@ export class Broker implements BrokerServices {
   private readonly timers: NodeJS.Timeout[] = [];
   private readonly coordinatorLeadership = new Map<string, number>();
   private running = false;
+  private cleaner: LogCleaner | undefined;
+  private cleaning = false;
 
   private constructor(private readonly options: BrokerOptions) {
     this.brokerId = options.brokerId;
@@ -324,6 +327,32 @@ export class Broker implements BrokerServices {
       this.replicaManager.maybeShrinkIsr(),
     );
     this.groupScheduler.start(100);
+  }
+
+  /**
+   * One compaction pass over the compacted partitions this broker hosts, one partition at a time (the cleaner's
+   * key map is shared). The key map is allocated on the first pass that needs it.
+   */
+  private async runCompaction(): Promise<void> {
+    if (this.cleaning) return;
+    this.cleaning = true;
+    try {
+      const ratio = this.config.get('log.cleaner.min.cleanable.ratio') as number;
+      for (const p of [...this.replicaManager.allPartitions()]) {
+        if (!this.running) break;
+        if (!p.log.config.cleanupPolicy.compact) continue;
+        this.cleaner ??= new LogCleaner({
+          clock: this.clock,
+          dedupeBufferSize: this.config.get('log.cleaner.dedupe.buffer.size') as number,
+          logger: componentLogger(this.options.logger, 'log-cleaner', { broker: this.brokerId }),
+        });
+        await p.log.maybeClean(this.cleaner, ratio);
+      }
+    } catch (err) {
+      this.logger.error({ err }, 'compaction pass failed');
+    } finally {
+      this.cleaning = false;
+    }
   }
 
   private stopTimers(): void {

@@ -22,6 +22,15 @@ export function registerConfigFormats(): void {
       },
       coerce: coerceInteger,
     },
+    ratio: {
+      validate(value: unknown) {
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
+          throw new Error(`must be a number between 0 and 1`);
+        }
+      },
+      coerce: (value: unknown) =>
+        typeof value === 'string' && /^\d*\.?\d+$/.test(value.trim()) ? Number(value) : value,
+    },
     'cleanup-policy': {
       validate(value: unknown) {
         const parts = typeof value === 'string' ? value.split(',').map((p) => p.trim()) : [];

@@ -248,6 +248,30 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     default: 0,
   },
   {
+    key: 'log.cleaner.enable',
+    doc: 'Run compaction for topics whose cleanup.policy includes compact.',
+    format: Boolean,
+    default: true,
+  },
+  {
+    key: 'log.cleaner.backoff.ms',
+    doc: 'Pause between compaction passes over a broker’s compacted partitions.',
+    format: 'positive-int',
+    default: 15000,
+  },
+  {
+    key: 'log.cleaner.dedupe.buffer.size',
+    doc: "Memory of a broker's compaction key map (Kafka's default is 128 MiB; brokers of an embedded cluster share one process, so Ferry's is smaller). A pass with more keys continues in the next pass.",
+    format: 'positive-int',
+    default: 16777216,
+  },
+  {
+    key: 'log.cleaner.min.cleanable.ratio',
+    doc: 'Share of a log that must be uncompacted before a compaction pass runs.',
+    format: 'ratio',
+    default: 0.5,
+  },
+  {
     key: 'log.segment.delete.delay.ms',
     doc: "How long a deleted segment's files wait, renamed .deleted, before removal.",
     format: 'nat',
