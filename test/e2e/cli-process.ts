@@ -69,6 +69,8 @@ export class FerryCluster {
   private constructor(
     private readonly child: ChildProcess,
     readonly bootstrap: string,
+    /** The REST view's base URL (`rest=…`, printed before `bootstrap=`) when started with --rest-port. */
+    readonly rest: string | undefined,
     exited: Promise<number | null>,
   ) {
     this.exited = exited;
@@ -86,7 +88,8 @@ export class FerryCluster {
         if (cluster) cluster.stdout = stdout;
         const match = /^bootstrap=(\S+)$/m.exec(stdout);
         if (match && cluster === undefined) {
-          cluster = new FerryCluster(child, match[1]!, exited);
+          const rest = /^rest=(\S+)$/m.exec(stdout)?.[1];
+          cluster = new FerryCluster(child, match[1]!, rest, exited);
           cluster.stdout = stdout;
           cluster.stderr = stderr;
           resolve(cluster);

@@ -181,10 +181,21 @@ describe('ferry cluster start, topics and consumer-groups against a real broker 
     expect(row?.slice(3, 9)).toEqual(['6', '10', '4', '-', '-', '-']);
   });
 
-  it('refuses more than one broker for now, and an unreachable bootstrap server, with exit code 1', async () => {
-    const multi = await runFerry(['cluster', 'start', '--brokers', '3', '--port', '0', '--data-dir', root]);
-    expect(multi.code).toBe(1);
-    expect(multi.stderr).toContain('multi-broker clusters are not available yet');
+  it('refuses a rack list that does not name one rack per broker, and an unreachable bootstrap server, with exit code 1', async () => {
+    const racks = await runFerry([
+      'cluster',
+      'start',
+      '--brokers',
+      '3',
+      '--port',
+      '0',
+      '--data-dir',
+      root,
+      '--rack-list',
+      'r1,r2',
+    ]);
+    expect(racks.code).toBe(1);
+    expect(racks.stderr).toContain('must name one rack per broker (3)');
 
     const unreachable = await runFerry(['topics', '--bootstrap-server', '127.0.0.1:1', '--list']);
     expect(unreachable.code).toBe(1);
