@@ -210,11 +210,23 @@ export class ReplicaFetcher {
         while (batches.next()) {
           // walk to the end of the whole batches; a trailing partial batch is fetched again next time
         }
-        partition.appendRecordsAsFollower(
-          records.subarray(0, batches.validBytes),
-          data.highWatermark,
-          data.logStartOffset ?? -1,
-        );
+        try {
+          partition.appendRecordsAsFollower(
+            records.subarray(0, batches.validBytes),
+            data.highWatermark,
+            data.logStartOffset ?? -1,
+          );
+        } catch (err) {
+          // Our log and the leader's disagree (e.g. the leader truncated): find the common point again, for this
+          // partition only, instead of failing the fetches of every partition from this leader.
+          failed++;
+          state.truncated = false;
+          this.options.logger.warn(
+            { topic: partition.topic, partition: partition.partition, err: (err as Error).message },
+            'follower append failed; truncating again',
+          );
+          continue;
+        }
         if (batches.validBytes > 0) this.options.onAppended?.(partition);
       }
     }
