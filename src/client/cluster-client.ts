@@ -3,6 +3,11 @@ import { silentLogger } from '../common/logger.js';
 import { KafkaError } from '../protocol/errors/index.js';
 import { FETCH_API, type FetchRequest, type FetchResponse } from '../protocol/messages/fetch.js';
 import {
+  INIT_PRODUCER_ID_API,
+  type InitProducerIdRequest,
+  type InitProducerIdResponse,
+} from '../protocol/messages/init-producer-id.js';
+import {
   LIST_OFFSETS_API,
   type ListOffsetsRequest,
   type ListOffsetsResponse,
@@ -122,6 +127,12 @@ export interface ListOffsetsResult {
   offset: number;
   timestamp: number;
   leaderEpoch: number;
+}
+
+/** An idempotent producer's identity, as InitProducerId hands it out. */
+export interface ProducerIdAndEpoch {
+  producerId: number;
+  producerEpoch: number;
 }
 
 export interface EpochEndOffset {
@@ -364,6 +375,35 @@ export class ClusterClient {
         return kafkaErrorForCode(p.errorCode, `OffsetForLeaderEpoch ${topic}-${partition}`);
       return { leaderEpoch: p.leaderEpoch ?? -1, endOffset: p.endOffset };
     });
+  }
+
+  /**
+   * A new idempotent producer id and epoch (InitProducerId without a transactional id, which any broker
+   * answers), retried like the other single requests on retriable errors.
+   */
+  async initProducerId(): Promise<ProducerIdAndEpoch> {
+    for (let attempt = 0; ; attempt++) {
+      let error: KafkaError;
+      try {
+        if (this.metadata.brokers().length === 0) await this.refreshMetadata();
+        const brokers = this.metadata.brokers();
+        const broker = brokers[attempt % Math.max(1, brokers.length)];
+        if (broker === undefined) throw new KafkaError('BROKER_NOT_AVAILABLE', 'no broker in metadata');
+        const connection = await this.pool.get(broker.host, broker.port);
+        const response = await connection.send<InitProducerIdRequest, InitProducerIdResponse>(
+          INIT_PRODUCER_ID_API,
+          { transactionalId: null, transactionTimeoutMs: 60_000, producerId: -1, producerEpoch: -1 },
+        );
+        if (response.errorCode === 0) {
+          return { producerId: response.producerId, producerEpoch: response.producerEpoch };
+        }
+        error = kafkaErrorForCode(response.errorCode, 'InitProducerId');
+      } catch (err) {
+        error = asKafkaError(err);
+      }
+      if (!error.retriable || attempt >= this.retries || this.closed) throw error;
+      await this.delay(this.retryBackoffMs);
+    }
   }
 
   /** Closes every connection; requests in flight fail with NETWORK_EXCEPTION. */

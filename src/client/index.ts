@@ -24,6 +24,7 @@ export {
   type ProducePartitionRequest,
   type ProducePartitionResult,
   type ProduceResult,
+  type ProducerIdAndEpoch,
 } from './cluster-client.js';
 export {
   type Connection,
