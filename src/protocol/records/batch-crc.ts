@@ -5,6 +5,7 @@ import {
   CRC_OFFSET,
   PRODUCER_EPOCH_OFFSET,
   PRODUCER_ID_OFFSET,
+  TRANSACTIONAL_FLAG_MASK,
   writeInt64,
 } from './batch-header.js';
 import { crc32c } from './crc32c.js';
@@ -43,6 +44,19 @@ export interface ProducerFields {
  * the records stay byte for byte as they were, compressed or not.
  */
 export function rewriteProducer(buf: Buffer, pos: number, producer: ProducerFields): void {
+  writeInt64(buf, pos + PRODUCER_ID_OFFSET, producer.producerId);
+  buf.writeInt16BE(producer.producerEpoch, pos + PRODUCER_EPOCH_OFFSET);
+  buf.writeInt32BE(producer.baseSequence, pos + BASE_SEQUENCE_OFFSET);
+  rewriteBatchCrc(buf, pos);
+}
+
+/**
+ * rewriteProducer for a batch that leaves its transaction behind: the mirror writes a source transaction's
+ * committed data as plain idempotent batches, so the transactional bit is cleared too — one CRC pass for both.
+ */
+export function rewriteProducerNonTransactional(buf: Buffer, pos: number, producer: ProducerFields): void {
+  const attrs = buf.readInt16BE(pos + ATTRIBUTES_OFFSET);
+  buf.writeInt16BE(attrs & ~TRANSACTIONAL_FLAG_MASK, pos + ATTRIBUTES_OFFSET);
   writeInt64(buf, pos + PRODUCER_ID_OFFSET, producer.producerId);
   buf.writeInt16BE(producer.producerEpoch, pos + PRODUCER_EPOCH_OFFSET);
   buf.writeInt32BE(producer.baseSequence, pos + BASE_SEQUENCE_OFFSET);
