@@ -79,6 +79,8 @@ export class ControllerQuorum {
    * election is held if there is no controller, and it then receives every commit.
    */
   join(member: QuorumMember): void {
+    const previous = this.members.get(member.brokerId);
+    if (previous && previous.member !== member) this.expirePreviousIncarnation(member.brokerId);
     this.members.set(member.brokerId, { member, lastHeartbeatMs: this.options.clock.monotonicMs() });
     if (this.active && this.activeMember?.isAlive() && this.activeMember !== member) {
       this.catchUp(member, this.activeMember);
@@ -117,6 +119,24 @@ export class ControllerQuorum {
     this.members.delete(brokerId);
     if (this.activeMember?.brokerId === brokerId) this.resign();
     if (this.members.size === 0) this.stopTimer();
+  }
+
+  /**
+   * A broker restarts while the quorum still holds its previous incarnation, which crashed and whose session has
+   * not expired yet: expire it now, as Kafka fences a broker that registers with a new incarnation. Otherwise the
+   * restarted broker would keep leading in its old leader epoch with only what it had fsynced, and its followers
+   * would truncate acknowledged records to match it. Fencing moves its leaderships to the ISR, in a new epoch.
+   */
+  private expirePreviousIncarnation(brokerId: number): void {
+    this.members.delete(brokerId);
+    if (this.activeMember?.brokerId === brokerId) this.resign();
+    this.maybeElect();
+    this.options.logger.warn({ broker: brokerId }, 'broker restarted within its session: fencing it');
+    try {
+      this.active?.fenceBroker(brokerId);
+    } catch (err) {
+      this.options.logger.warn({ broker: brokerId, err: (err as Error).message }, 'could not fence broker');
+    }
   }
 
   /** Stops the session checks (the cluster is going away). */
