@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { EmbeddedCluster } from '../../src/cluster/embedded-cluster.js';
 import type { MetadataImage } from '../../src/cluster/metadata/metadata-image.js';
+import type { Clock } from '../../src/common/clock.js';
 import { loadConfig } from '../../src/common/config/index.js';
 import { silentLogger } from '../../src/common/logger.js';
 import type { PartitionLog } from '../../src/log/partition-log.js';
@@ -30,7 +31,7 @@ export const FAST_CLUSTER_DEFAULTS: Record<string, unknown> = {
 };
 
 export async function startClusterHarness(
-  options: { brokers?: number; overrides?: Record<string, unknown>; name?: string } = {},
+  options: { brokers?: number; overrides?: Record<string, unknown>; name?: string; clock?: Clock } = {},
 ): Promise<ClusterHarness> {
   const dataDir = await mkdtemp(join(tmpdir(), 'ferry-cluster-it-'));
   const config = loadConfig({ env: {}, overrides: { ...FAST_CLUSTER_DEFAULTS, ...options.overrides } });
@@ -42,6 +43,7 @@ export async function startClusterHarness(
       dataDir,
       config,
       logger: silentLogger,
+      ...(options.clock ? { clock: options.clock } : {}),
     });
   let cluster: EmbeddedCluster;
   try {
@@ -118,20 +120,40 @@ export function partitionsOf(cluster: EmbeddedCluster, topic: string) {
 
 /** Whether every partition of `topics` has a live leader in its ISR and the full replica set in sync. */
 export function fullyInSync(cluster: EmbeddedCluster, topics: readonly string[]): boolean {
-  if (cluster.controllerId < 0) return false;
+  return notInSync(cluster, topics).length === 0;
+}
+
+/** The partitions of `topics` that are not fully in sync, with why; for failure messages. */
+export function notInSync(cluster: EmbeddedCluster, topics: readonly string[]): string[] {
+  if (cluster.controllerId < 0) return ['no controller'];
   const image = cluster.broker(cluster.controllerId).metadata;
+  const out: string[] = [];
   for (const name of topics) {
     const t = image.topic(name);
-    if (!t) return false;
+    if (!t) {
+      out.push(`${name}: unknown`);
+      continue;
+    }
     for (const p of t.partitions) {
-      if (p.leader < 0 || !image.isLive(p.leader) || p.isr.length !== p.replicas.length) return false;
-      // The leader's own view must agree (its ISR state committed, not pending).
-      const local = cluster.broker(p.leader).replicaManager.partition(name, p.partition);
-      if (!local?.isLeader || local.isrState.kind !== 'committed') return false;
-      if (local.inSyncReplicas.length !== p.replicas.length) return false;
+      const key = `${name}-${p.partition}`;
+      const state = `leader ${p.leader} epoch ${p.leaderEpoch} replicas [${p.replicas}] isr [${p.isr}]`;
+      if (p.leader < 0 || !image.isLive(p.leader)) out.push(`${key}: no live leader (${state})`);
+      else if (p.isr.length !== p.replicas.length) out.push(`${key}: ISR not full (${state})`);
+      else {
+        const local = cluster.broker(p.leader).replicaManager.partition(name, p.partition);
+        if (
+          !local?.isLeader ||
+          local.isrState.kind !== 'committed' ||
+          local.inSyncReplicas.length !== p.replicas.length
+        ) {
+          out.push(
+            `${key}: leader's view differs (${state}; local leader ${local?.leaderId} epoch ${local?.leaderEpoch} ${local?.isrState.kind} [${local?.inSyncReplicas}])`,
+          );
+        }
+      }
     }
   }
-  return true;
+  return out;
 }
 
 /** A comparable rendering of an image's topics (names, ids, configs, partition states). */

@@ -42,13 +42,15 @@ interface Membership {
  * session), the live broker with the longest metadata log becomes controller (ties: the lowest id), with an
  * epoch above every epoch in the log. A controller that lost its role is fenced: its commits throw
  * NOT_CONTROLLER. Membership: brokers heartbeat; one silent for `sessionTimeoutMs` is fenced by the controller,
- * which moves leadership off it. A returning broker first catches up — truncating a suffix the active
+ * which moves leadership off it, and unfenced when it heartbeats again while still running. A returning broker first catches up — truncating a suffix the active
  * controller never had (by controller epoch, as KIP-101 does for partitions) and copying what it missed.
  *
  * Everything runs on the event loop: an election, a commit and its replication never interleave.
  */
 export class ControllerQuorum {
   private readonly members = new Map<number, Membership>();
+  /** Brokers fenced for a lapsed session while still running; a heartbeat brings them back. */
+  private readonly lapsed = new Map<number, QuorumMember>();
   private active: Controller | undefined;
   private activeMember: QuorumMember | undefined;
   private epoch = 0;
@@ -79,6 +81,7 @@ export class ControllerQuorum {
    * election is held if there is no controller, and it then receives every commit.
    */
   join(member: QuorumMember): void {
+    this.lapsed.delete(member.brokerId);
     const previous = this.members.get(member.brokerId);
     if (previous && previous.member !== member) this.expirePreviousIncarnation(member.brokerId);
     this.members.set(member.brokerId, { member, lastHeartbeatMs: this.options.clock.monotonicMs() });
@@ -90,9 +93,37 @@ export class ControllerQuorum {
     this.ensureTimer();
   }
 
+  /**
+   * A broker's heartbeat. One whose session lapsed while it kept running (an event loop stalled past the
+   * session timeout fences every broker at once) rejoins: as Kafka's controller unfences a fenced broker that
+   * heartbeats again, it catches up and is registered anew, which unfences it and lets it lead and rejoin ISRs.
+   */
   heartbeat(brokerId: number): void {
+    const now = this.options.clock.monotonicMs();
     const membership = this.members.get(brokerId);
-    if (membership) membership.lastHeartbeatMs = this.options.clock.monotonicMs();
+    if (membership) {
+      membership.lastHeartbeatMs = now;
+      return;
+    }
+    const lapsed = this.lapsed.get(brokerId);
+    if (!lapsed) return;
+    this.lapsed.delete(brokerId);
+    if (!lapsed.isAlive()) return;
+    this.options.logger.info({ broker: brokerId }, 'broker heartbeats again after its session lapsed');
+    this.members.set(brokerId, { member: lapsed, lastHeartbeatMs: now });
+    this.ensureTimer();
+    if (this.active && this.activeMember?.isAlive()) this.catchUp(lapsed, this.activeMember);
+    else this.maybeElect();
+    const registration = this.active?.image.brokers.get(brokerId);
+    if (!registration) return;
+    try {
+      this.active?.registerBroker(brokerId, registration.host, registration.port, registration.rack);
+    } catch (err) {
+      this.options.logger.warn(
+        { broker: brokerId, err: (err as Error).message },
+        'could not re-register broker',
+      );
+    }
   }
 
   /**
@@ -100,6 +131,7 @@ export class ControllerQuorum {
    * controller fences the broker, which moves its leaderships away while it can still serve them.
    */
   leave(brokerId: number): void {
+    this.lapsed.delete(brokerId);
     const membership = this.members.get(brokerId);
     if (!membership) return;
     if (this.activeMember?.brokerId === brokerId) {
@@ -141,6 +173,7 @@ export class ControllerQuorum {
 
   /** Stops the session checks (the cluster is going away). */
   close(): void {
+    this.lapsed.clear();
     this.stopTimer();
     this.resign();
     this.members.clear();
@@ -156,7 +189,12 @@ export class ControllerQuorum {
       }
     }
     if (expired.length === 0) return;
-    for (const id of expired) this.members.delete(id);
+    for (const id of expired) {
+      const { member } = this.members.get(id)!;
+      this.members.delete(id);
+      // Still running, only silent: it may heartbeat again and rejoin (see heartbeat).
+      if (member.isAlive()) this.lapsed.set(id, member);
+    }
     if (this.activeMember && expired.includes(this.activeMember.brokerId)) this.resign();
     this.maybeElect();
     for (const id of expired) {

@@ -72,7 +72,7 @@ class Writers {
   async stop(): Promise<void> {
     this.stopped = true;
     await Promise.all(this.loops);
-    await this.producer?.disconnect();
+    await this.producer?.disconnect().catch(() => {});
   }
 
   private async newProducer(): Promise<Producer> {
