@@ -1,6 +1,5 @@
-import { basename } from 'node:path';
-import { type Clock, systemClock } from '../common/clock.js';
-import { type Logger, silentLogger } from '../common/logger.js';
+import type { Clock } from '../common/clock.js';
+import type { Logger } from '../common/logger.js';
 import { KafkaError } from '../protocol/errors/index.js';
 import {
   baseOffset as batchBaseOffset,
@@ -8,83 +7,56 @@ import {
   batchSize,
   partitionLeaderEpoch,
 } from '../protocol/records/batch-header.js';
-import {
-  type CleanableLog,
-  type CleanableSegment,
-  installSwapFiles,
-  promoteCleanedToSwap,
-} from './cleanable-log.js';
-import { LeaderEpochFileCache } from './leader-epoch-cache.js';
+import type { CleanableLog, CleanableSegment } from './cleanable-log.js';
+import type { LeaderEpochFileCache } from './leader-epoch-cache.js';
 import { type CleanResult, LogCleaner } from './log-cleaner.js';
 import type { LogConfig } from './log-config.js';
 import {
   DELETED_FILE_SUFFIX,
   LOG_START_OFFSET_CHECKPOINT_FILE,
-  parseTopicPartition,
   RECOVERY_POINT_CHECKPOINT_FILE,
   type TopicPartition,
 } from './log-file-names.js';
-import { loadSegments, type RecoveryReport } from './log-loader.js';
+import type { RecoveryReport } from './log-loader.js';
 import { LogSegment } from './log-segment.js';
 import type { LogSegments } from './log-segments.js';
 import { type LogAppendInfo, validateAndAssignOffsetsAsLeader, validateAsFollower } from './log-validator.js';
 import { PartitionOffsetCheckpoint } from './offset-checkpoint.js';
+import { CleaningPass, dirtyRatioOf, swapInCleanedSegment } from './partition-log-compaction.js';
+import {
+  collectAbortedTransactions,
+  findOffsetByTimestamp,
+  readFromSegments,
+} from './partition-log-reads.js';
+import { loadPartitionLog } from './partition-log-recovery.js';
+import {
+  type AppendResult,
+  EARLIEST_TIMESTAMP,
+  type FetchDataInfo,
+  LATEST_TIMESTAMP,
+  type PartitionLogOptions,
+  type TimestampAndOffset,
+} from './partition-log-types.js';
 import {
   type AppendOrigin,
   type CompletedTxn,
   PendingAppend,
-  ProducerStateManager,
+  type ProducerStateManager,
 } from './producer-state.js';
 import { deletableSegments } from './retention.js';
+import { RetiredSegments } from './retired-segments.js';
 import type { AbortedTxn } from './transaction-index.js';
 
-/** ListOffsets' special timestamps. */
-export const LATEST_TIMESTAMP = -1;
-export const EARLIEST_TIMESTAMP = -2;
-export const MAX_TIMESTAMP = -3;
-
-/** Where an offset sits in the log: what the fetch path and delayed fetches compare positions with. */
-export interface LogOffsetMetadata {
-  readonly messageOffset: number;
-  readonly segmentBaseOffset: number;
-  readonly relativePositionInSegment: number;
-}
-
-export interface FetchDataInfo {
-  /** Whole record batches, undecoded; empty when nothing qualifies. */
-  readonly records: Buffer;
-  /** Where the read started: the batch holding the fetch offset (or the log end for an empty read). */
-  readonly fetchOffsetMetadata: LogOffsetMetadata;
-}
-
-export interface TimestampAndOffset {
-  readonly timestamp: number;
-  readonly offset: number;
-  /** Leader epoch that wrote the offset, when the epoch cache knows it. */
-  readonly leaderEpoch?: number;
-}
-
-export interface AppendResult extends LogAppendInfo {
-  /** A producer retried a batch the log already holds: nothing was written, the offsets are the original's. */
-  readonly duplicate: boolean;
-}
-
-export interface PartitionLogOptions {
-  /** The partition directory, `<topic>-<partition>`; created by the caller. */
-  dir: string;
-  config: LogConfig;
-  clock?: Clock;
-  /** A `componentLogger(parent, 'log', {topic, partition, broker})`. */
-  logger?: Logger;
-  /** The high watermark the replication layer last checkpointed; the log start offset otherwise. */
-  highWatermark?: number;
-  producerIdExpirationMs?: number;
-}
-
-interface RetiredSegment {
-  readonly segment: LogSegment;
-  readonly dueMs: number;
-}
+export {
+  type AppendResult,
+  EARLIEST_TIMESTAMP,
+  type FetchDataInfo,
+  LATEST_TIMESTAMP,
+  type LogOffsetMetadata,
+  MAX_TIMESTAMP,
+  type PartitionLogOptions,
+  type TimestampAndOffset,
+} from './partition-log-types.js';
 
 /**
  * One partition's log (Kafka's UnifiedLog with its LocalLog): an ordered set of segments in
@@ -102,6 +74,11 @@ interface RetiredSegment {
  * hit the page cache in microseconds, and doing them async would let a read observe a half-applied append.
  * The slow call, fsync, happens only on roll, on flush.messages/flush.ms (`maybeFlush`, which the broker's
  * scheduler also calls) and on close.
+ *
+ * Opening and recovery are in partition-log-recovery.ts, the compaction glue (the maybeClean pass, the swap's
+ * file steps, the dirty ratio) in partition-log-compaction.ts, and segments waiting for
+ * file.delete.delay.ms in retired-segments.ts; the reads across segments (Fetch, ListOffsets, aborted
+ * transactions) in partition-log-reads.ts; the types of its API are in partition-log-types.ts.
  */
 export class PartitionLog implements CleanableLog {
   readonly topicPartition: TopicPartition;
@@ -110,11 +87,10 @@ export class PartitionLog implements CleanableLog {
   private recoveryPointValue: number;
   private unflushedMessages = 0;
   private lastFlushMs: number;
-  private retired: RetiredSegment[] = [];
+  private readonly retired = new RetiredSegments();
   private closed = false;
-  /** A maybeClean pass is running; truncation during it makes its swaps fail (Kafka aborts the cleaning). */
-  private cleaningInProgress = false;
-  private cleaningAborted = false;
+  /** The maybeClean pass; truncation during it makes its swaps fail (Kafka aborts the cleaning). */
+  private readonly cleaning = new CleaningPass();
   private readonly recoveryPointCheckpoint: PartitionOffsetCheckpoint;
   private readonly logStartOffsetCheckpoint: PartitionOffsetCheckpoint;
 
@@ -146,67 +122,23 @@ export class PartitionLog implements CleanableLog {
    * for corrupt data: it truncates, rebuilds and reports (`recoveryReports`).
    */
   static open(opts: PartitionLogOptions): PartitionLog {
-    const clock = opts.clock ?? systemClock;
-    const logger = opts.logger ?? silentLogger;
-    const name = basename(opts.dir);
-    const tp = parseTopicPartition(name) ?? { topic: name, partition: 0 };
-    const rpCheckpoint = new PartitionOffsetCheckpoint(opts.dir, RECOVERY_POINT_CHECKPOINT_FILE, tp);
-    const lsoCheckpoint = new PartitionOffsetCheckpoint(opts.dir, LOG_START_OFFSET_CHECKPOINT_FILE, tp);
-    const checkpointedRecoveryPoint = rpCheckpoint.read(logger) ?? 0;
-    const checkpointedLogStart = lsoCheckpoint.read(logger) ?? 0;
-
-    const epochCache = LeaderEpochFileCache.open(opts.dir, logger);
-    const loaded = loadSegments({
-      dir: opts.dir,
-      config: opts.config,
-      nowMs: clock.nowMs(),
-      logger,
-      recoveryPoint: checkpointedRecoveryPoint,
-      logStartOffset: checkpointedLogStart,
-      onRecoveredBatch: (buf, pos) => {
-        epochCache.assign(partitionLeaderEpoch(buf, pos), batchBaseOffset(buf, pos));
-      },
-    });
-    const segments = loaded.segments;
+    const loaded = loadPartitionLog(opts);
+    const { clock, logger, segments, producerState, logStartOffset } = loaded;
     const logEndOffset = segments.active().nextOffset;
-    const firstBase = segments.first()!.baseOffset;
-    const logStartOffset = Math.min(Math.max(checkpointedLogStart, firstBase), logEndOffset);
-
-    if (epochCache.recoveredFromCorruption) {
-      for (const segment of segments.all()) {
-        if (loaded.recovered.has(segment.baseOffset)) continue;
-        segment.forEachBatchFrom(segment.baseOffset, (buf, pos) => {
-          epochCache.assign(partitionLeaderEpoch(buf, pos), batchBaseOffset(buf, pos));
-        });
-      }
-    }
-    epochCache.truncateFromEnd(logEndOffset);
-    epochCache.truncateFromStart(logStartOffset);
-
-    const { producerState, replayFrom } = ProducerStateManager.open(opts.dir, {
-      clock,
-      logger,
-      recoveryPoint: Math.min(checkpointedRecoveryPoint, logEndOffset),
-      logStartOffset,
-      ...(opts.producerIdExpirationMs !== undefined
-        ? { producerIdExpirationMs: opts.producerIdExpirationMs }
-        : {}),
-    });
-
     const log = new PartitionLog(
       opts.dir,
       opts.config,
       clock,
       logger,
       segments,
-      epochCache,
+      loaded.leaderEpochCache,
       producerState,
       loaded.reports,
-      tp,
+      loaded.topicPartition,
       logStartOffset,
-      Math.min(checkpointedRecoveryPoint, logEndOffset),
+      loaded.recoveryPoint,
     );
-    log.replayProducerState(Math.max(replayFrom, logStartOffset), loaded.recovered);
+    log.replayProducerState(Math.max(loaded.replayFrom, logStartOffset), loaded.recovered);
     producerState.onLogStartOffsetIncremented(logStartOffset);
     // Whatever recovery verified is now made durable, so the recovery point can move to the log end.
     log.flush();
@@ -365,44 +297,12 @@ export class PartitionLog implements CleanableLog {
       );
     }
     const upper = Math.min(maxOffset, leo);
-    const all = this.segments.all();
-    let i = Math.max(0, all.indexOf(this.segments.floorSegment(fetchOffset) ?? all[0]!));
-    if (fetchOffset < upper) {
-      for (; i < all.length; i++) {
-        const segment = all[i]!;
-        const read = segment.read(fetchOffset, maxBytes, upper, minOneMessage, into);
-        if (read === undefined) continue;
-        return {
-          records: read.records,
-          fetchOffsetMetadata: {
-            messageOffset: fetchOffset,
-            segmentBaseOffset: segment.baseOffset,
-            relativePositionInSegment: read.position,
-          },
-        };
-      }
-    }
-    const active = this.segments.active();
-    return {
-      records: Buffer.alloc(0),
-      fetchOffsetMetadata: {
-        messageOffset: fetchOffset,
-        segmentBaseOffset: active.baseOffset,
-        relativePositionInSegment: active.size,
-      },
-    };
+    return readFromSegments(this.segments, fetchOffset, maxBytes, upper, minOneMessage, into);
   }
 
   /** Aborted transactions overlapping [startOffset, upperBoundOffset), for read_committed fetches. */
   collectAbortedTransactions(startOffset: number, upperBoundOffset: number): AbortedTxn[] {
-    const out: AbortedTxn[] = [];
-    for (const segment of this.segments.from(startOffset)) {
-      if (segment.baseOffset >= upperBoundOffset) break;
-      const found = segment.txnIndex.collectAbortedTxns(startOffset, upperBoundOffset);
-      out.push(...found.abortedTransactions);
-      if (found.isComplete) break;
-    }
-    return out;
+    return collectAbortedTransactions(this.segments, startOffset, upperBoundOffset);
   }
 
   /**
@@ -413,22 +313,8 @@ export class PartitionLog implements CleanableLog {
     this.ensureOpen();
     if (timestamp === EARLIEST_TIMESTAMP) return this.withEpoch(-1, this.logStartOffsetValue);
     if (timestamp === LATEST_TIMESTAMP) return this.withEpoch(-1, this.logEndOffset);
-    if (timestamp === MAX_TIMESTAMP) {
-      let best: TimestampAndOffset | undefined;
-      for (const segment of this.segments.all()) {
-        const ts = segment.maxTimestampSoFar;
-        if (ts >= 0 && (best === undefined || ts > best.timestamp)) {
-          best = { timestamp: ts, offset: segment.offsetOfMaxTimestampSoFar };
-        }
-      }
-      return best === undefined ? undefined : this.withEpoch(best.timestamp, best.offset);
-    }
-    for (const segment of this.segments.all()) {
-      if (segment.size === 0 || segment.maxTimestampSoFar < timestamp) continue;
-      const found = segment.findOffsetByTimestamp(timestamp, this.logStartOffsetValue);
-      if (found !== undefined) return this.withEpoch(found.timestamp, found.offset);
-    }
-    return undefined;
+    const found = findOffsetByTimestamp(this.segments, timestamp, this.logStartOffsetValue);
+    return found === undefined ? undefined : this.withEpoch(found.timestamp, found.offset);
   }
 
   /**
@@ -488,7 +374,7 @@ export class PartitionLog implements CleanableLog {
     this.ensureOpen();
     if (offset < 0) throw new KafkaError('OFFSET_OUT_OF_RANGE', `cannot truncate to offset ${offset}`);
     if (offset >= this.logEndOffset) return false;
-    if (this.cleaningInProgress) this.cleaningAborted = true;
+    this.cleaning.logChanged();
     if (offset < this.logStartOffsetValue) {
       this.truncateFullyAndStartAt(offset);
       return true;
@@ -523,7 +409,7 @@ export class PartitionLog implements CleanableLog {
   /** Empties the log and restarts it at `offset` (a follower whose fetch offset fell below the leader's start). */
   truncateFullyAndStartAt(offset: number): void {
     this.ensureOpen();
-    if (this.cleaningInProgress) this.cleaningAborted = true;
+    this.cleaning.logChanged();
     const now = this.clock.nowMs();
     for (const segment of [...this.segments.all()]) this.retire(segment, now);
     this.segments.add(LogSegment.create(this.dir, offset, this.configValue, now));
@@ -615,7 +501,7 @@ export class PartitionLog implements CleanableLog {
    * are not exactly consecutive inactive segments of this log starting at `cleanedBaseOffset` any more.
    */
   replaceSegments(cleanedBaseOffset: number, replaced: readonly CleanableSegment[]): boolean {
-    if (this.closed || this.cleaningAborted || replaced.length === 0) return false;
+    if (this.closed || this.cleaning.aborted || replaced.length === 0) return false;
     const all = this.segments.all();
     const first = all.indexOf(replaced[0] as LogSegment);
     if (first < 0 || all[first]!.baseOffset !== cleanedBaseOffset) return false;
@@ -625,23 +511,14 @@ export class PartitionLog implements CleanableLog {
     const old = all.slice(first, first + replaced.length);
     const now = this.clock.nowMs();
 
-    promoteCleanedToSwap(this.dir, cleanedBaseOffset); // committed from here: the loader finishes the swap
-    for (const segment of old) {
-      segment.closeAbruptly();
-      segment.changeFileSuffixes('', DELETED_FILE_SUFFIX);
-    }
-    installSwapFiles(this.dir, cleanedBaseOffset);
-    const { segment } = LogSegment.open(this.dir, cleanedBaseOffset, this.configValue, now);
-    const recovery = segment.recover(undefined, true);
-    segment.onBecomeInactiveSegment();
-    segment.flush();
-    if (recovery.truncatedBytes > 0) {
-      // The cleaner fsynced a whole output; a bad batch in it is a bug there, not a crash.
-      this.logger.error(
-        { segment: cleanedBaseOffset, ...recovery },
-        'a compacted segment failed verification and was truncated',
-      );
-    }
+    const segment = swapInCleanedSegment(
+      this.dir,
+      this.configValue,
+      this.logger,
+      cleanedBaseOffset,
+      old,
+      now,
+    );
     this.segments.replace(old, segment);
     for (const s of old) this.scheduleDeletion(s, now);
     this.logger.info(
@@ -663,47 +540,25 @@ export class PartitionLog implements CleanableLog {
    * abandoned because the log was truncated or closed under it.
    */
   async maybeClean(cleaner: LogCleaner, minCleanableDirtyRatio = 0.5): Promise<CleanResult | undefined> {
-    if (this.closed || this.cleaningInProgress || !this.configValue.cleanupPolicy.compact) return undefined;
+    if (this.closed || this.cleaning.running || !this.configValue.cleanupPolicy.compact) return undefined;
     const ratio = this.dirtyRatio();
     if (ratio === 0 || ratio < minCleanableDirtyRatio) return undefined;
-    this.cleaningInProgress = true;
-    this.cleaningAborted = false;
-    try {
-      return await cleaner.clean(this);
-    } catch (err) {
-      // A truncation or retention closes segments the pass is reading; the pass is then simply void.
-      if (this.cleaningAborted || this.closed) {
-        this.logger.info({ err: String(err) }, 'compaction abandoned: the log changed under it');
-        return undefined;
-      }
-      throw err;
-    } finally {
-      this.cleaningInProgress = false;
-      this.cleaningAborted = false;
-    }
+    return this.cleaning.run(
+      () => cleaner.clean(this),
+      () => this.closed,
+      this.logger,
+    );
   }
 
   /** The share of cleanable bytes not compacted yet (0 when nothing is cleanable). */
   dirtyRatio(): number {
     const firstDirty = Math.max(LogCleaner.firstDirtyOffset(this.dir, this.logger), this.logStartOffsetValue);
-    const lso = this.lastStableOffset();
-    let total = 0;
-    let dirty = 0;
-    for (const segment of this.inactiveSegments()) {
-      if (segment.nextOffset > lso) break;
-      total += segment.size;
-      if (segment.nextOffset > firstDirty) dirty += segment.size;
-    }
-    return total === 0 ? 0 : dirty / total;
+    return dirtyRatioOf(this.inactiveSegments(), firstDirty, this.lastStableOffset());
   }
 
   /** Removes `.deleted` files whose file.delete.delay.ms has passed; the scheduler calls this too. */
   maybeRemoveDeletedSegmentFiles(nowMs = this.clock.nowMs()): number {
-    const due = this.retired.filter((r) => r.dueMs <= nowMs);
-    if (due.length === 0) return 0;
-    this.retired = this.retired.filter((r) => r.dueMs > nowMs);
-    for (const r of due) r.segment.deleteFiles(DELETED_FILE_SUFFIX);
-    return due.length;
+    return this.retired.removeDue(nowMs);
   }
 
   /** A clean shutdown: flush everything, checkpoint, close the files. */
@@ -714,7 +569,7 @@ export class PartitionLog implements CleanableLog {
     if (this.producerState.mapEndOffset <= this.logEndOffset)
       this.producerState.takeSnapshot(this.logEndOffset);
     for (const segment of this.segments.all()) segment.close();
-    for (const r of this.retired) r.segment.closeAbruptly();
+    this.retired.closeAll();
     this.closed = true;
   }
 
@@ -729,7 +584,7 @@ export class PartitionLog implements CleanableLog {
       segment.truncateToFlushed();
       segment.closeAbruptly();
     }
-    for (const r of this.retired) r.segment.closeAbruptly();
+    this.retired.closeAll();
     this.closed = true;
   }
 
@@ -791,7 +646,7 @@ export class PartitionLog implements CleanableLog {
   /** Takes a segment out of the log: renamed `.deleted`, removed after file.delete.delay.ms. */
   private retire(segment: LogSegment, now: number): void {
     // A running compaction pass may be reading it: its swaps are void now.
-    if (this.cleaningInProgress) this.cleaningAborted = true;
+    this.cleaning.logChanged();
     this.segments.remove(segment);
     segment.closeAbruptly();
     segment.changeFileSuffixes('', DELETED_FILE_SUFFIX);
@@ -800,8 +655,7 @@ export class PartitionLog implements CleanableLog {
 
   /** Removes a retired segment's `.deleted` files now, or after file.delete.delay.ms. */
   private scheduleDeletion(segment: LogSegment, now: number): void {
-    if (this.configValue.fileDeleteDelayMs <= 0) segment.deleteFiles(DELETED_FILE_SUFFIX);
-    else this.retired.push({ segment, dueMs: now + this.configValue.fileDeleteDelayMs });
+    this.retired.scheduleDeletion(segment, now, this.configValue.fileDeleteDelayMs);
   }
 
   private withEpoch(timestamp: number, offset: number): TimestampAndOffset {
