@@ -9,26 +9,16 @@ import {
   unlinkSync,
   writeSync,
 } from 'node:fs';
-import { KafkaError } from '../protocol/errors/index.js';
 import { verifyBatchCrc } from '../protocol/records/batch-crc.js';
 import {
-  BASE_TIMESTAMP_OFFSET,
   baseOffset as batchBaseOffset,
   lastOffset as batchLastOffset,
   batchSize,
-  CompressionType,
-  compressionType,
   LAST_OFFSET_DELTA_OFFSET,
   maxTimestamp,
   NO_TIMESTAMP,
   RECORD_BATCH_OVERHEAD,
-  RECORDS_COUNT_OFFSET,
-  RECORDS_OFFSET,
-  readInt64,
-  TimestampType,
-  timestampType,
 } from '../protocol/records/batch-header.js';
-import { type Cursor, readVarint, readVarlong } from '../protocol/records/varint.js';
 import { readFully, walkFileBatches } from './file-batch-walker.js';
 import type { LogConfig } from './log-config.js';
 import {
@@ -38,6 +28,7 @@ import {
   transactionIndexFilePath,
 } from './log-file-names.js';
 import { OffsetIndex } from './offset-index.js';
+import { HEADER_SCAN_CHUNK, readSegmentBatches, scanForTimestamp } from './segment-read.js';
 import { TimeIndex } from './time-index.js';
 import { TransactionIndex } from './transaction-index.js';
 
@@ -66,8 +57,6 @@ export interface SegmentRecovery {
 export type RecoveredBatchVisitor = (batch: Buffer, pos: number) => void;
 
 const INT32_MAX = 0x7fffffff;
-/** Header scans read this much at a time; enough to cover an index interval and a typical batch. */
-const HEADER_SCAN_CHUNK = 64 * 1024;
 /** Recovery verifies every byte, so it reads in large chunks. */
 const RECOVERY_CHUNK = 8 * 1024 * 1024;
 
@@ -84,6 +73,8 @@ const RECOVERY_CHUNK = 8 * 1024 * 1024;
  *
  * `flushedSize` is how much of the file the last fsync covered; `truncateToFlushed()` (crash simulation)
  * cuts the file back to it.
+ *
+ * The read path (Fetch reads, the ListOffsets-by-time scan) is in segment-read.ts.
  *
  * Access is serialised by the owning PartitionLog (and through it by the replica manager): nothing here is
  * safe to call re-entrantly.
@@ -295,59 +286,19 @@ export class LogSegment {
     minOneMessage: boolean,
     into?: Buffer,
   ): SegmentRead | undefined {
-    const size = this.sizeInBytes;
-    const start = this.offsetIndex.positionFor(fetchOffset);
-    if (start >= size) return undefined;
-    let chunkStart = start;
-    const wanted = Math.min(size - start, maxBytes + 2 * this.indexIntervalBytes + RECORD_BATCH_OVERHEAD);
-    let chunk: Buffer =
-      into !== undefined && into.length >= RECORD_BATCH_OVERHEAD
-        ? into.subarray(0, Math.min(wanted, into.length))
-        : Buffer.allocUnsafe(wanted);
-    let chunkLength = readFully(this.fd, chunk, chunk.length, start);
-    // Find the batch that holds fetchOffset, stepping over headers in memory.
-    let pos = 0;
-    for (;;) {
-      if (chunkStart + pos >= size) return undefined;
-      if (pos + RECORD_BATCH_OVERHEAD > chunkLength) {
-        chunkStart += pos;
-        pos = 0;
-        chunkLength = readFully(this.fd, chunk, Math.min(chunk.length, size - chunkStart), chunkStart);
-        if (chunkLength < RECORD_BATCH_OVERHEAD) return undefined;
-      }
-      if (batchLastOffset(chunk, pos) >= fetchOffset) break;
-      pos += this.checkedBatchSize(chunk, pos, chunkStart);
-    }
-    const firstPosition = chunkStart + pos;
-    const firstBatchBaseOffset = batchBaseOffset(chunk, pos);
-    // Take whole batches while they fit. The first read covers the usual case; a batch that runs past it
-    // makes one more read from the first batch on, sized for what is still wanted.
-    let end = pos;
-    let total = 0;
-    while (firstPosition + total < size) {
-      const mayTakeMore = total + RECORD_BATCH_OVERHEAD <= maxBytes || (total === 0 && minOneMessage);
-      if (end + RECORD_BATCH_OVERHEAD > chunkLength) {
-        if (!mayTakeMore) break;
-        chunk = this.readAt(firstPosition, Math.max(maxBytes, RECORD_BATCH_OVERHEAD), size, into);
-        chunkLength = chunk.length;
-        pos = 0;
-        end = total;
-        if (end + RECORD_BATCH_OVERHEAD > chunkLength) break;
-      }
-      if (batchLastOffset(chunk, end) >= maxOffset) break;
-      const batch = this.checkedBatchSize(chunk, end, firstPosition + total - end);
-      if (total + batch > maxBytes && !(total === 0 && minOneMessage)) break;
-      if (end + batch > chunkLength) {
-        chunk = this.readAt(firstPosition, total + batch, size, into);
-        chunkLength = chunk.length;
-        pos = 0;
-        end = total;
-        if (end + batch > chunkLength) break;
-      }
-      end += batch;
-      total += batch;
-    }
-    return { records: chunk.subarray(pos, end), position: firstPosition, firstBatchBaseOffset };
+    return readSegmentBatches(
+      this.fd,
+      this.sizeInBytes,
+      this.offsetIndex.positionFor(fetchOffset),
+      this.indexIntervalBytes,
+      this.dirPath,
+      this.baseOffset,
+      fetchOffset,
+      maxBytes,
+      maxOffset,
+      minOneMessage,
+      into,
+    );
   }
 
   /** The first batch with lastOffset >= offset, or undefined. Reads headers only. */
@@ -381,25 +332,7 @@ export class LogSegment {
   ): { offset: number; timestamp: number } | undefined {
     const entry = this.timeIndex.lookup(targetTimestamp);
     const from = this.offsetIndex.positionFor(Math.max(entry.offset, startingOffset));
-    let result: { offset: number; timestamp: number } | undefined;
-    walkFileBatches(
-      this.fd,
-      from,
-      this.sizeInBytes,
-      true,
-      HEADER_SCAN_CHUNK,
-      (chunk, pos, _filePosition, size) => {
-        if (batchLastOffset(chunk, pos) < startingOffset) return undefined;
-        const maxTs = maxTimestamp(chunk, pos);
-        if (maxTs < targetTimestamp) return undefined;
-        result = firstRecordAtOrAfter(chunk, pos, size, targetTimestamp, startingOffset) ?? {
-          offset: Math.max(batchBaseOffset(chunk, pos), startingOffset),
-          timestamp: maxTs,
-        };
-        return 'found';
-      },
-    );
-    return result;
+    return scanForTimestamp(this.fd, from, this.sizeInBytes, targetTimestamp, startingOffset);
   }
 
   /**
@@ -592,30 +525,6 @@ export class LogSegment {
     return this.firstBatchTimestamp;
   }
 
-  /**
-   * `length` bytes (fewer at the end of the file) from `position`, in `into` when it holds them (what it held
-   * before is not needed any more: callers re-read from the first batch they return), else in a fresh buffer.
-   */
-  private readAt(position: number, length: number, size: number, into?: Buffer): Buffer {
-    const want = Math.min(size - position, length + RECORD_BATCH_OVERHEAD);
-    const chunk =
-      into !== undefined && into.length >= want ? into.subarray(0, want) : Buffer.allocUnsafe(want);
-    const n = readFully(this.fd, chunk, chunk.length, position);
-    return n === chunk.length ? chunk : chunk.subarray(0, n);
-  }
-
-  /** A stored batch too short to be one means the file changed under the log; never loop on it. */
-  private checkedBatchSize(chunk: Buffer, pos: number, chunkFilePosition: number): number {
-    const size = batchSize(chunk, pos);
-    if (size < RECORD_BATCH_OVERHEAD) {
-      throw new KafkaError(
-        'KAFKA_STORAGE_ERROR',
-        `${logFilePath(this.dirPath, this.baseOffset)}: batch at position ${chunkFilePosition + pos} has size ${size}`,
-      );
-    }
-    return size;
-  }
-
   /** The last offset index entry must point at a batch whose last offset is the entry's offset. */
   private lastIndexEntryProblem(): string | undefined {
     const entry = this.offsetIndex.lastEntry();
@@ -664,40 +573,4 @@ export class LogSegment {
     this.nextOffsetValue = Math.max(next, this.baseOffset);
     this.tailProblemText = result.problem;
   }
-}
-
-/**
- * Steps through an uncompressed batch's records reading only the length, timestamp delta and offset delta of
- * each; undefined for a compressed batch or when the records do not parse.
- */
-function firstRecordAtOrAfter(
-  batch: Buffer,
-  pos: number,
-  size: number,
-  targetTimestamp: number,
-  startingOffset: number,
-): { offset: number; timestamp: number } | undefined {
-  // LogAppendTime gives every record the batch's max timestamp, and a compressed batch would need inflating.
-  if (compressionType(batch, pos) !== CompressionType.None) return undefined;
-  if (timestampType(batch, pos) === TimestampType.LogAppendTime) return undefined;
-  const base = batchBaseOffset(batch, pos);
-  const baseTs = readInt64(batch, pos + BASE_TIMESTAMP_OFFSET);
-  const count = batch.readInt32BE(pos + RECORDS_COUNT_OFFSET);
-  const end = pos + size;
-  const cursor: Cursor = { pos: pos + RECORDS_OFFSET };
-  try {
-    for (let i = 0; i < count && cursor.pos < end; i++) {
-      const length = readVarint(batch, cursor);
-      const bodyStart = cursor.pos;
-      cursor.pos++; // attributes
-      const timestamp = baseTs + readVarlong(batch, cursor);
-      const offset = base + readVarint(batch, cursor);
-      cursor.pos = bodyStart + length;
-      if (offset >= startingOffset && timestamp >= targetTimestamp) return { offset, timestamp };
-    }
-  } catch (err) {
-    if (err instanceof KafkaError) return undefined;
-    throw err;
-  }
-  return undefined;
 }
