@@ -27,7 +27,7 @@ afterEach(async () => {
 
 async function failoverDuringStorm(crash: boolean): Promise<number> {
   harness = await startClusterHarness({
-    overrides: { 'broker.session.timeout.ms': 1500, 'broker.heartbeat.interval.ms': 250 },
+    overrides: { 'broker.heartbeat.interval.ms': 250 },
   });
   const cluster = harness.cluster;
   const admin = harness.kafka('controller-failover').admin();
