@@ -69,9 +69,9 @@ export class ControllerQuorum {
 
   /** The active controller; NOT_CONTROLLER while there is none (an election is due). */
   controller(): Controller {
-    if (!this.active || !this.activeMember?.isAlive()) {
-      this.maybeElect();
-    }
+    // A crashed controller is noticed as Kafka notices it, when its session expires: until then its commits
+    // fail with NOT_CONTROLLER (see isActive) and callers retry.
+    if (!this.active) this.maybeElect();
     if (!this.active) throw new KafkaError('NOT_CONTROLLER', 'no controller is active');
     return this.active;
   }
@@ -184,7 +184,9 @@ export class ControllerQuorum {
     const now = this.options.clock.monotonicMs();
     const expired: number[] = [];
     for (const [id, membership] of this.members) {
-      if (!membership.member.isAlive() || now - membership.lastHeartbeatMs > this.options.sessionTimeoutMs) {
+      // By missed heartbeats only, not by asking the member: a crashed broker is gone from the network, and the
+      // controller learns it the way Kafka's does, after `sessionTimeoutMs`.
+      if (now - membership.lastHeartbeatMs > this.options.sessionTimeoutMs) {
         expired.push(id);
       }
     }

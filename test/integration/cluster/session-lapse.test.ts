@@ -36,7 +36,7 @@ class SkewedClock implements Clock {
   }
 }
 
-describe('a broker whose session lapsed while it kept running', () => {
+describe('broker sessions', () => {
   it('is fenced, then unfenced and back in sync when it heartbeats again', async () => {
     const clock = new SkewedClock();
     harness = await startClusterHarness({ clock });
@@ -66,6 +66,25 @@ describe('a broker whose session lapsed while it kept running', () => {
       10_000,
       () => notInSync(cluster, [TOPIC]).join('; '),
     );
+    expect(cluster.controllerId).toBe(controller);
+  });
+
+  it('is fenced for a crash only once its session expires, as the controller cannot see a crash', async () => {
+    const clock = new SkewedClock();
+    harness = await startClusterHarness({ clock });
+    const cluster = harness.cluster;
+    const controller = cluster.controllerId;
+    const victim = cluster.brokerIds.find((id) => id !== controller)!;
+    const image = cluster.broker(controller).metadata;
+
+    await cluster.stopBroker(victim, { crash: true });
+    cluster.quorum.checkSessions();
+    expect(image.isLive(victim)).toBe(true);
+
+    clock.skewMs += 10 * (cluster.broker(controller).config.get('broker.session.timeout.ms') as number);
+    for (const id of cluster.brokerIds) if (id !== victim) cluster.quorum.heartbeat(id);
+    cluster.quorum.checkSessions();
+    expect(image.isLive(victim)).toBe(false);
     expect(cluster.controllerId).toBe(controller);
   });
 });
