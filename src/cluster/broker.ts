@@ -113,12 +113,14 @@ export class Broker implements BrokerServices {
         ),
       replicaLagTimeMaxMs: options.config.get('replica.lag.time.max.ms') as number,
       isBrokerAlive: (id) => this.metadata.isLive(id),
+      onIsrChange: (kind) => this.metrics.isrChanged(kind),
       endpointOf: (id) => {
         const b = this.metadata.brokers.get(id);
         return b && !b.fenced ? { host: b.host, port: b.port } : undefined;
       },
     });
 
+    this.metrics.bind(this.replicaManager, this.metadata);
     this.groupScheduler = new ClockScheduler(this.clock);
     this.groupCoordinator = new GroupCoordinator({
       store: new InternalTopicStore(CONSUMER_OFFSETS_TOPIC, this.replicaManager, 30_000),

@@ -75,6 +75,8 @@ export class Partition {
     private readonly alterIsr: AlterIsr,
     /** Whether a broker is registered and not fenced: only live brokers may join the ISR (KIP-841). */
     private readonly isBrokerAlive: (brokerId: number) => boolean = () => true,
+    /** Told of every ISR change the controller committed at this leader's request (metrics). */
+    private readonly onIsrChange: (kind: 'shrink' | 'expand') => void = () => {},
   ) {
     this.key = `${topic}-${partition}`;
     this.state = { leader: NO_REPLICA, leaderEpoch: -1, partitionEpoch: -1, replicas: [], isr: [] };
@@ -313,6 +315,14 @@ export class Partition {
     this.propose(pendingShrink(this.isr, leaving));
   }
 
+  /** On the leader: how far the slowest replica trails our LEO (0 without followers). */
+  followerLag(): number {
+    let lag = 0;
+    for (const f of this.followers.values())
+      lag = Math.max(lag, this.log.logEndOffset - Math.max(f.logEndOffset, 0));
+    return lag;
+  }
+
   /** HW = the smallest LEO among the maximal ISR; only moves up. Returns whether it moved. */
   maybeIncrementHighWatermark(): boolean {
     if (!this.isLeader) return false;
@@ -346,6 +356,7 @@ export class Partition {
       (partitionEpoch) => {
         if (this.isr !== next) return;
         this.onIsrCommitted(proposed, partitionEpoch);
+        this.onIsrChange(next.kind === 'pendingExpand' ? 'expand' : 'shrink');
       },
       (err: unknown) => {
         if (this.isr !== next) return;

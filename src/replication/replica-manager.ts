@@ -38,6 +38,8 @@ export interface ReplicaManagerOptions {
   endpointOf(brokerId: number): LeaderEndpoint | undefined;
   /** Whether a broker is registered and unfenced (a replica of a fenced broker may not join the ISR). */
   isBrokerAlive(brokerId: number): boolean;
+  /** Metrics hook: an ISR change of a partition this broker leads was committed. */
+  onIsrChange?(kind: 'shrink' | 'expand'): void;
 }
 
 export interface ProduceEntry {
@@ -341,6 +343,7 @@ export class ReplicaManager {
       logger,
       this.options.alterIsr,
       this.options.isBrokerAlive,
+      this.options.onIsrChange,
     );
     this.partitions.set(p.key, p);
     this.hwCheckpoints.set(p.key, { file: hwFile, written: checkpointedHw ?? -1 });

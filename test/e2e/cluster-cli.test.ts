@@ -323,6 +323,12 @@ describe('ferry cluster start --brokers 3: REST view, reassignment, leader elect
       replicas: [{ broker: 2, leader: false, in_sync: true }],
     });
 
+    // The metrics endpoint counts what the REST view shows: one offline partition, two under-replicated ones.
+    const metrics = await (await fetch(`${cluster!.rest}/metrics`)).text();
+    expect(metrics).toMatch(/^ferry_cluster_offline_partitions\{broker="1"\} 1$/m);
+    expect(metrics).toMatch(/^ferry_broker_under_replicated_partitions\{broker="1"\} 2$/m);
+    expect(metrics).toMatch(/^ferry_partition_high_watermark\{topic="myorders",partition="0",broker="1"\} \d+$/m);
+
     producer = new Kafka({
       clientId: 'e2e-offline',
       brokers: cluster!.bootstrap.split(',').filter((_, i) => i !== 1),

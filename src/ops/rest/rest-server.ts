@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { AggregatorRegistry } from 'prom-client';
 import type { EmbeddedCluster } from '../../cluster/embedded-cluster.js';
 import type { MetadataImage } from '../../cluster/metadata/metadata-image.js';
 import type { Logger } from '../../common/logger.js';
@@ -21,7 +22,7 @@ interface RestError {
 
 /**
  * A read-only view of an embedded cluster shaped like the Kafka REST Proxy v2 (`GET /brokers`, `GET /topics`,
- * `GET /topics/{name}`), plus the drill endpoints `POST /brokers/{id}/stop` (body `{"crash": true}` for a crash)
+ * `GET /topics/{name}`), Prometheus metrics of every running broker (`GET /metrics`), plus the drill endpoints `POST /brokers/{id}/stop` (body `{"crash": true}` for a crash)
  * and `POST /brokers/{id}/start` that `ferry cluster broker stop|start` call.
  *
  * State is read from the controller's MetadataImage — the committed truth — falling back to any running
@@ -41,6 +42,14 @@ export class RestServer {
     const app = Fastify({ logger: false });
 
     app.get('/brokers', async (_req, reply) => withImage(cluster, reply, (image) => brokersView(image)));
+    // Prometheus: every running broker's registry, merged (each series carries its broker label).
+    app.get('/metrics', async (_req, reply) => {
+      const running = cluster.brokerIds.filter((id) => cluster.isRunning(id)).map((id) => cluster.broker(id));
+      const merged = AggregatorRegistry.aggregate(
+        await Promise.all(running.map((b) => b.metrics.registry.getMetricsAsJSON())),
+      );
+      return reply.type(merged.contentType).send(await merged.metrics());
+    });
     app.get('/topics', async (_req, reply) => withImage(cluster, reply, (image) => topicNamesView(image)));
     app.get<{ Params: { name: string } }>('/topics/:name', async (req, reply) =>
       withImage(cluster, reply, (image) => {
