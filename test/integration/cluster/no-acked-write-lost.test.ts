@@ -15,12 +15,13 @@ import {
  * records (value `partition:seq`) to 6 partitions while the leader of some partition is stopped — alternately
  * cleanly and by a crash that loses everything the broker had not fsynced — then restarted once the producer
  * got an ack from the new leader. Afterwards every acknowledged number is there, in order, exactly once, and
- * every replica's log is byte-identical to the leader's below the HW. Seeded: FERRY_SEED repeats a run.
+ * every replica's log is byte-identical to the leader's below the HW. Seeded: FERRY_SEED repeats a run (the seed
+ * is in the test name and printed); FERRY_ROUNDS runs more failovers.
  */
 
 const TOPIC = 'acked';
 const PARTITIONS = 6;
-const ROUNDS = 6;
+const ROUNDS = Number(process.env.FERRY_ROUNDS ?? 6);
 const seed = Number(process.env.FERRY_SEED ?? Math.floor(Math.random() * 2 ** 31));
 
 let harness: ClusterHarness;
