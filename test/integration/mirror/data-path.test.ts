@@ -336,7 +336,7 @@ describe('mirror data path east → west', () => {
     let producing = true;
     let sent = 0;
     const produceLoop = (async () => {
-      const rnd = mulberry32(7);
+      const rnd = mulberry32(Number(process.env.MIRROR_CRASH_SEED ?? 7));
       while (producing) {
         const p = Math.floor(rnd() * PARTITIONS);
         const count = 1 + Math.floor(rnd() * 6);
@@ -366,7 +366,7 @@ describe('mirror data path east → west', () => {
       }
     })();
 
-    const rnd = mulberry32(20_240_611);
+    const rnd = mulberry32(Number(process.env.MIRROR_CRASH_SEED ?? 20_240_611));
     const points: string[] = [];
     try {
       for (let kill = 0; kill < KILLS; kill++) {
