@@ -73,7 +73,7 @@ describe('PartitionWriter', () => {
       );
       expect(b.subarray(0, 21).equals(originals[i]!.subarray(0, 21))).toBe(false); // CRC changed
     }
-    client.pending.forEach((p, i) => p.resolve(ok(100 + i * 10)));
+    for (const [i, p] of client.pending.entries()) p.resolve(ok(100 + i * 10));
     expect(await Promise.all(acks)).toEqual([100, 110, 120]);
   });
 
