@@ -6,6 +6,7 @@ import {
   lastOffset,
   NO_PRODUCER_ID,
   producerId,
+  recordsCount,
   TRANSACTIONAL_FLAG_MASK,
 } from '../protocol/records/batch-header.js';
 import { ControlRecordType, readControlRecordType } from '../protocol/records/control-record.js';
@@ -38,6 +39,8 @@ export interface FilteredRecordSet {
  * - A transactional data batch of an aborted producer is dropped. The producer's ABORT control batch ends
  *   its aborted range (the next transaction of that producer may commit); a COMMIT marker ends nothing.
  * - Every control batch is dropped (markers are the source log's bookkeeping, not data).
+ * - A batch compaction emptied (recordsCount 0, kept by the cleaner only for its producer state) carries
+ *   nothing a consumer sees, and brokers need not accept one: dropped, its offsets become a gap.
  * - A batch wholly before `fromOffset` (the broker returns the whole batch holding the fetch offset, and a
  *   record set may start earlier) is dropped as already read.
  *
@@ -93,7 +96,7 @@ export class ReadCommittedFilter {
         dropped++;
         continue;
       }
-      if (last < fromOffset) {
+      if (last < fromOffset || recordsCount(records, pos) === 0) {
         dropped++;
         continue;
       }

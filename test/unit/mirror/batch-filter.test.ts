@@ -89,6 +89,17 @@ describe('ReadCommittedFilter', () => {
     expect(full.nextOffset).toBe(10);
   });
 
+  it('drops a batch compaction emptied of records, keeping its offsets as a gap', () => {
+    const log = new PartitionLog();
+    log.data(2); // 0-1
+    log.data(0, { lastOffsetDelta: 2 }); // 2-4, no record left
+    log.data(1); // 5
+    const out = keptBases(log);
+    expect(out.kept.map((k) => k.baseOffset)).toEqual([0, 5]);
+    expect(out.dropped).toBe(1);
+    expect(out.nextOffset).toBe(6);
+  });
+
   it('an empty record set reads nothing and stays at the fetch offset', () => {
     const out = new ReadCommittedFilter().filter(Buffer.alloc(0), [], 42);
     expect(out).toEqual({ kept: [], dropped: 0, nextOffset: 42 });
