@@ -55,6 +55,8 @@ export class MirrorMetrics {
   readonly registry: Registry;
   private readonly flows = new Map<string, () => FlowFigures>();
   private readonly rates = new Map<string, RateSample>();
+  /** The figures of the scrape in progress: the gauges' collect callbacks run back to back. */
+  private scrape: { atMs: number; figures: Map<string, FlowFigures> } | undefined;
 
   constructor(
     registry: Registry = new Registry(),
@@ -155,18 +157,19 @@ export class MirrorMetrics {
   /** Registers a flow's figures under its name (`source->target`); replaces a flow of the same name. */
   addFlow(flow: string, figures: () => FlowFigures): void {
     this.flows.set(flow, figures);
+    this.scrape = undefined;
   }
 
   removeFlow(flow: string): void {
     this.flows.delete(flow);
+    this.scrape = undefined;
+    for (const key of [...this.rates.keys()]) if (key.startsWith(`${flow}|`)) this.rates.delete(key);
   }
 
   /** The Prometheus text exposition of every metric. */
   metrics(): Promise<string> {
     return this.registry.metrics();
   }
-
-  private scrape: { atMs: number; figures: Map<string, FlowFigures> } | undefined;
 
   /** Every flow's figures, gathered once per scrape (the gauges' collect callbacks run back to back). */
   private figures(): Map<string, FlowFigures> {

@@ -142,13 +142,12 @@ export class TopicSync {
       logger.info({ topic: remote, from: have, to: want }, 'grew remote topic');
     }
 
-    const reconfigured = this.options.syncConfigs
-      ? await this.syncConfigs(
-          topics.filter((t) => !created.includes(remoteOf.get(t)!)),
-          remoteOf,
-          sourceConfigs,
-        )
-      : [];
+    let reconfigured: string[] = [];
+    if (configsDue) {
+      const existing = topics.filter((t) => !created.includes(remoteOf.get(t)!));
+      reconfigured = await this.syncConfigs(existing, remoteOf, sourceConfigs);
+      this.lastConfigSyncMs = now;
+    }
 
     const partitions: TaskPartition[] = [];
     for (const topic of topics) {
