@@ -29,6 +29,9 @@
  *                 and the rate actually reached is reported
  *   kafkajs       kafkajs's producer, acks=1, `send` of the same record counts per call as the 16 KiB batches,
  *                 8 sends in flight, for 3 s per record size: for reference
+ * Produce and fetch also report the CPU seconds both processes spent (`cores` = CPU s / wall s) and the MB/s
+ * one whole broker core would give at the measured CPU cost per byte: on a shared machine, the figure that
+ * does not depend on how much of the machine the run got. The latency phase reports both event loops' delay.
  * Prints a human line and a JSON line.
  */
 import { type ChildProcess, fork } from 'node:child_process';
