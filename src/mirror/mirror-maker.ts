@@ -45,7 +45,7 @@ export class MirrorMaker {
   readonly flows: readonly Flow[];
   readonly metricsRegistry: MirrorMetrics;
   private readonly logger: Logger;
-  private readonly heartbeatPairs: HeartbeatPair[] = [];
+  private readonly pairs: HeartbeatPair[] = [];
   private started = false;
 
   constructor(private readonly options: MirrorMakerOptions) {
@@ -66,7 +66,12 @@ export class MirrorMaker {
           }),
       );
     for (const flow of this.flows) this.metricsRegistry.addFlow(flow.name, () => flow.figures());
-    for (const pair of this.heartbeatOnlyPairs()) this.heartbeatPairs.push(this.heartbeatPair(pair));
+    for (const pair of this.heartbeatOnlyPairs()) this.pairs.push(this.heartbeatPair(pair));
+  }
+
+  /** The heartbeat-only cluster pairs (`source->target`) this MirrorMaker emits on besides its flows. */
+  get heartbeatPairs(): string[] {
+    return this.pairs.map((p) => p.name);
   }
 
   /** The flow named `source->target`. */
@@ -78,21 +83,21 @@ export class MirrorMaker {
     if (this.started) throw new Error('MirrorMaker already started');
     this.started = true;
     try {
-      for (const pair of this.heartbeatPairs) await pair.start();
+      for (const pair of this.pairs) await pair.start();
       for (const flow of this.flows) await flow.start();
     } catch (err) {
       await this.stop();
       throw err;
     }
     this.logger.info(
-      { flows: this.flows.map((f) => f.name), heartbeatPairs: this.heartbeatPairs.map((p) => p.name) },
+      { flows: this.flows.map((f) => f.name), heartbeatPairs: this.heartbeatPairs },
       'mirror maker started',
     );
   }
 
   async stop(): Promise<void> {
-    await Promise.all(this.heartbeatPairs.map((p) => p.job.stop()));
-    for (const pair of this.heartbeatPairs) pair.client.close();
+    await Promise.all(this.pairs.map((p) => p.job.stop()));
+    for (const pair of this.pairs) pair.client.close();
     await Promise.all(this.flows.map((f) => f.stop()));
   }
 
