@@ -19,7 +19,7 @@ import { SocketServer } from './network/socket-server.js';
 import { KafkaRequestProcessor } from './request-processor.js';
 import { logConfigFor } from './topic-configs.js';
 import { BlockProducerIdManager, TransactionCoordinator } from './transaction/index.js';
-import { LocalMarkerWriter } from './transaction-markers.js';
+import { ClusterMarkerWriter, LocalMarkerWriter } from './transaction-markers.js';
 
 export interface BrokerOptions {
   readonly brokerId: number;
@@ -71,6 +71,7 @@ export class Broker implements BrokerServices {
   private readonly coordinatorLeadership = new Map<string, number>();
   private running = false;
   private cleaner: LogCleaner | undefined;
+  private readonly markerRouter: ClusterMarkerWriter;
   private cleaning = false;
 
   private constructor(private readonly options: BrokerOptions) {
@@ -144,9 +145,10 @@ export class Broker implements BrokerServices {
           this.groupCoordinator.completeTxn(producerId, committed, partition);
       },
     );
+    this.markerRouter = new ClusterMarkerWriter(options.brokerId, this.metadata, markerWriter);
     this.transactionCoordinator = new TransactionCoordinator({
       store: new InternalTopicStore(TRANSACTION_STATE_TOPIC, this.replicaManager, 30_000),
-      markerWriter,
+      markerWriter: this.markerRouter,
       producerIds: new BlockProducerIdManager({
         allocateProducerIdBlock: async () => this.controller().allocateProducerIds(),
       }),
@@ -251,6 +253,7 @@ export class Broker implements BrokerServices {
     await this.socketServer.stop();
     this.groupCoordinator.shutdown();
     await this.transactionCoordinator.idle();
+    this.markerRouter.close();
     await this.replicaManager.shutdown();
     this.metadataLog.close();
     if (this.options.quorum === undefined) this.quorum.close();
@@ -267,6 +270,7 @@ export class Broker implements BrokerServices {
     this.stopTimers();
     await this.socketServer.stop();
     this.groupCoordinator.shutdown();
+    this.markerRouter.close();
     await this.replicaManager.crash();
     this.metadataLog.crash();
     if (this.options.quorum === undefined) this.quorum.close();
