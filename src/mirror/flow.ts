@@ -383,7 +383,15 @@ export class Flow {
         targetAlias: this.config.target,
         partitions: after,
       };
-      await this.runtime.start(task);
+      try {
+        await this.runtime.start(task);
+      } catch (err) {
+        // Unplaced, its partitions are placed (and the task started) again by the next pass.
+        this.assignment[i] = [];
+        this.runners.delete(taskId);
+        this.logger.warn({ err, task: taskId }, 'task failed to start; retrying on the next topic sync');
+        continue;
+      }
       this.logger.info({ task: taskId, partitions: after.length }, 'task started');
     }
   }
