@@ -43,7 +43,7 @@ interface HeartbeatPair {
  */
 export class MirrorMaker {
   readonly flows: readonly Flow[];
-  readonly metricsRegistry: MirrorMetrics;
+  readonly mirrorMetrics: MirrorMetrics;
   private readonly logger: Logger;
   private readonly pairs: HeartbeatPair[] = [];
   private started = false;
@@ -51,7 +51,7 @@ export class MirrorMaker {
   constructor(private readonly options: MirrorMakerOptions) {
     const { config } = options;
     this.logger = componentLogger(options.logger ?? silentLogger, 'mirror-maker');
-    this.metricsRegistry = new MirrorMetrics(options.registry, () => (options.clock ?? systemClock).nowMs());
+    this.mirrorMetrics = new MirrorMetrics(options.registry, () => (options.clock ?? systemClock).nowMs());
     this.flows = config.flows
       .filter((f) => f.enabled)
       .map(
@@ -65,7 +65,7 @@ export class MirrorMaker {
             taskSettings: options.taskSettings,
           }),
       );
-    for (const flow of this.flows) this.metricsRegistry.addFlow(flow.name, () => flow.figures());
+    for (const flow of this.flows) this.mirrorMetrics.addFlow(flow.name, () => flow.figures());
     for (const pair of this.heartbeatOnlyPairs()) this.pairs.push(this.heartbeatPair(pair));
   }
 
@@ -103,7 +103,7 @@ export class MirrorMaker {
 
   /** The Prometheus exposition of every flow's metrics. */
   metrics(): Promise<string> {
-    return this.metricsRegistry.metrics();
+    return this.mirrorMetrics.metrics();
   }
 
   /** Ordered cluster pairs among the flows' clusters with no enabled flow and heartbeats not disabled. */
