@@ -23,6 +23,17 @@ export interface TopicConfigDef {
 
 const LONG_MAX = '9223372036854775807';
 
+/**
+ * Ferry's topic-level write freeze (issue 6, cutover step 2). Lives in the metadata log like every topic
+ * config, so a freeze survives broker restarts and leader changes.
+ */
+export const FERRY_WRITE_FREEZE = 'ferry.write.freeze';
+
+/** Whether a topic's overrides freeze client writes. */
+export function isWriteFrozen(overrides: ReadonlyMap<string, string>): boolean {
+  return overrides.get(FERRY_WRITE_FREEZE) === 'true';
+}
+
 export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
   { name: 'cleanup.policy', brokerKey: 'log.cleanup.policy', kind: 'string', doc: 'delete, compact or both' },
   {
@@ -87,6 +98,17 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
     kind: 'string',
     fallback: '',
     doc: '',
+  },
+  {
+    // Ferry's own, not Kafka's: Kafka has no topic-level write freeze (operators deny writes with ACLs).
+    name: FERRY_WRITE_FREEZE,
+    brokerKey: undefined,
+    kind: 'boolean',
+    fallback: 'false',
+    doc:
+      "Ferry's own topic config (not Kafka's): while true, the topic's leaders refuse client produce " +
+      'requests with the retriable NOT_ENOUGH_REPLICAS (a migration cutover); replication and internal ' +
+      'appends go on',
   },
 ];
 

@@ -22,6 +22,8 @@ export const HIGH_WATERMARK_CHECKPOINT_FILE = 'replication-offset-checkpoint';
 export interface TopicSettings {
   readonly logConfig: LogConfig;
   readonly minInsyncReplicas: number;
+  /** Ferry's `ferry.write.freeze`: client produce to the topic's partitions is refused. @defaultValue false */
+  readonly writeFrozen?: boolean;
 }
 
 export interface ReplicaManagerOptions {
@@ -165,9 +167,14 @@ export class ReplicaManager {
     this.logger.info({ topic, partition, deleteData }, 'removed partition');
   }
 
+  /** A topic config changed: the log settings and the write freeze of its partitions hosted here follow. */
   updateLogConfig(topic: string): void {
-    const { logConfig } = this.options.topicSettings(topic);
-    for (const p of this.partitions.values()) if (p.topic === topic) p.log.updateConfig(logConfig);
+    const { logConfig, writeFrozen } = this.options.topicSettings(topic);
+    for (const p of this.partitions.values()) {
+      if (p.topic !== topic) continue;
+      p.log.updateConfig(logConfig);
+      p.writeFrozen = writeFrozen ?? false;
+    }
   }
 
   /**
@@ -345,6 +352,8 @@ export class ReplicaManager {
       this.options.isBrokerAlive,
       this.options.onIsrChange,
     );
+    // A freeze is a topic config: a partition opened after a restart or a move is frozen from the start.
+    p.writeFrozen = this.options.topicSettings(topic).writeFrozen ?? false;
     this.partitions.set(p.key, p);
     this.hwCheckpoints.set(p.key, { file: hwFile, written: checkpointedHw ?? -1 });
     return p;
