@@ -5,6 +5,7 @@ import { registerClusterCommands } from './cluster-commands.js';
 import { registerConfigCommands } from './config-commands.js';
 import { registerConsumerGroupsCommand } from './consumer-groups-command.js';
 import { registerDemoCommand } from './demo-command.js';
+import { registerFailoverCommands } from './failover-commands.js';
 import { registerLeaderElectionCommand } from './leader-election-command.js';
 import { registerLogCommands } from './log-commands.js';
 import { registerReassignPartitionsCommand } from './reassign-partitions-command.js';
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerLeaderElectionCommand(program);
   registerBrokersCommand(program);
   registerDemoCommand(program);
+  registerFailoverCommands(program);
   return program;
 }
 
