@@ -8,8 +8,10 @@ import { registerDemoCommand } from './demo-command.js';
 import { registerFailoverCommands } from './failover-commands.js';
 import { registerLeaderElectionCommand } from './leader-election-command.js';
 import { registerLogCommands } from './log-commands.js';
+import { registerMirrorCommand } from './mirror-command.js';
 import { registerReassignPartitionsCommand } from './reassign-partitions-command.js';
 import { registerTopicsCommand } from './topics-command.js';
+import { registerVerifyCommand } from './verify-command.js';
 
 /**
  * The `ferry` command. Each command group lives in its own file and registers itself here; every command
@@ -30,8 +32,10 @@ export function buildProgram(): Command {
   registerReassignPartitionsCommand(program);
   registerLeaderElectionCommand(program);
   registerBrokersCommand(program);
+  registerMirrorCommand(program);
   registerDemoCommand(program);
   registerFailoverCommands(program);
+  registerVerifyCommand(program);
   return program;
 }
 
