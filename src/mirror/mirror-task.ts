@@ -4,6 +4,7 @@ import { isKafkaError } from '../protocol/errors/index.js';
 import { lastOffsetDelta, maxTimestamp, recordsCount } from '../protocol/records/batch-header.js';
 import type { Task, TaskPartition, TaskRunner } from '../runtime/index.js';
 import type { KeptBatch } from './batch-filter.js';
+import { MirrorLoopGuard } from './loop-guard.js';
 import type { OffsetSyncPoint, PartitionOffsetMapping } from './offset-mapping.js';
 import { type PartitionOffsetSync, syncsOfPartition } from './offset-sync-log.js';
 import { readOffsetSyncs } from './offset-sync-reader.js';
@@ -28,7 +29,7 @@ export interface PartitionMirrorMetrics {
   /** Bytes of those batches as sent (headers included). */
   bytesMirrored: number;
   batchesMirrored: number;
-  /** Control batches and aborted transactional batches read and not mirrored. */
+  /** Control batches, aborted transactional batches and (loop prevention) the reverse flow's writes. */
   batchesDropped: number;
   /** MM2's record-age-ms: ack time - the acknowledged batch's maxTimestamp; -1 before the first ack. */
   recordAgeMs: number;
@@ -81,6 +82,18 @@ export interface MirrorTaskRunnerOptions {
   nowMs?: () => number;
   logger?: Logger;
   hooks?: MirrorTaskHooks;
+  /**
+   * Active-active loop prevention by producer id (loop-guard.ts): register every producer id in the target's
+   * `mm2-producer-ids.<target>.internal` before writing with it, drop the batches the reverse flow wrote into
+   * the source, and step over others' batches on the target at resume. The registry topic must exist on the
+   * target (producer-registry.ts ensureProducerIdsTopic). Off when absent.
+   */
+  loopPrevention?: MirrorLoopPreventionOptions;
+}
+
+export interface MirrorLoopPreventionOptions {
+  /** Separator of the registry topics' names. @defaultValue '.' */
+  readonly separator?: string;
 }
 
 interface PartitionState {
@@ -99,7 +112,8 @@ const MAX_RESTART_BACKOFF_MS = 2000;
 /**
  * Runs one mirror task: for each source partition, resume (task-resume.ts), then forever
  *
- *   SourceReader (read_committed fetches, read-ahead) → ReadCommittedFilter → PartitionWriter (idempotent,
+ *   SourceReader (read_committed fetches, read-ahead) → ReadCommittedFilter → [MirrorLoopGuard: drop the
+ *   reverse flow's writes, by producer id] → PartitionWriter (idempotent,
  *   acks=all, up to maxInFlight requests pipelined) → on each acknowledgement, in order: mapping
  *   .onBatchMirrored → the sync it yields is queued to the OffsetSyncWriter (only ever after the ack).
  *
@@ -125,6 +139,7 @@ export class MirrorTaskRunner implements TaskRunner {
   private target: ClusterClient | undefined;
   private syncClient: ClusterClient | undefined;
   private syncWriter: OffsetSyncWriter | undefined;
+  private loopGuard: MirrorLoopGuard | undefined;
   private readonly syncsTopic: string;
   private initialSyncs: Promise<PartitionOffsetSync[]> | undefined;
   private loops: Promise<void>[] = [];
@@ -166,6 +181,18 @@ export class MirrorTaskRunner implements TaskRunner {
     this.target = new ClusterClient(this.options.clusterClientOptions(task.targetAlias));
     this.syncClient = (this.options.offsetSyncsLocation ?? 'source') === 'source' ? this.source : this.target;
     this.syncWriter = new OffsetSyncWriter(this.syncClient, { topic: this.syncsTopic, nowMs: this.nowMs });
+    const loop = this.options.loopPrevention;
+    if (loop) {
+      this.loopGuard = new MirrorLoopGuard({
+        sourceAlias: task.sourceAlias,
+        targetAlias: task.targetAlias,
+        taskId: task.taskId,
+        source: this.source,
+        target: this.target,
+        nowMs: this.nowMs,
+        ...(loop.separator === undefined ? {} : { separator: loop.separator }),
+      });
+    }
     this.loops = this.partitions.map((p) => this.runPartition(p));
   }
 
@@ -226,6 +253,7 @@ export class MirrorTaskRunner implements TaskRunner {
     const source = this.source as ClusterClient;
     const target = this.target as ClusterClient;
     const syncWriter = this.syncWriter as OffsetSyncWriter;
+    const guard = this.loopGuard;
     const { topic, partition } = p.tp;
     await syncWriter.flush();
     const allSyncs = first ? await this.readInitialSyncs() : await this.readSyncs();
@@ -237,12 +265,24 @@ export class MirrorTaskRunner implements TaskRunner {
       remoteTopic: p.remoteTopic,
       syncs: syncsOfPartition(allSyncs, topic, partition),
       mappingOptions: { offsetLagMax: this.options.offsetLagMax ?? 100 },
+      ...(guard
+        ? {
+            copied: (kept: KeptBatch[]) => guard.withoutReverseWrites(kept),
+            isOwnWrite: (t: Buffer) => guard.isOwnWrite(t),
+          }
+        : {}),
     });
     if (this.stopping) return;
     p.mapping = resume.mapping;
     for (const sync of resume.missingSyncs) this.emitSync(p, sync);
     const continued = p.freshProducer ? null : resume.producer;
-    const producer = continued ?? { ...(await target.initProducerId()), nextSequence: 0 };
+    let producer = continued;
+    if (producer === null) {
+      const fresh = await target.initProducerId();
+      // Durable in the registry before any batch carries it: the reverse flow's classification relies on it.
+      await guard?.register(fresh);
+      producer = { ...fresh, nextSequence: 0 };
+    }
     p.freshProducer = false;
     const writer = new PartitionWriter(target, { topic: p.remoteTopic, partition, producer });
     await writer.ready();
@@ -314,9 +354,12 @@ export class MirrorTaskRunner implements TaskRunner {
         const chunk = await Promise.race([reader.next(), failed]);
         if (chunk === undefined || this.stopping) break;
         p.highWatermark = chunk.highWatermark;
-        p.metrics.batchesDropped += chunk.dropped;
+        // The reverse flow's writes are dropped like control batches: an offset gap the mapping steps over.
+        const copied = guard ? await guard.withoutReverseWrites(chunk.kept) : chunk.kept;
+        if (this.stopping) break;
+        p.metrics.batchesDropped += chunk.dropped + chunk.kept.length - copied.length;
         let sentAll = true;
-        for (const kept of chunk.kept) {
+        for (const kept of copied) {
           while (inFlight >= maxInFlight && failure === undefined && !this.killed) {
             await new Promise<void>((resolve) => {
               slotWaiter = resolve;

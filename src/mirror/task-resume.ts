@@ -65,6 +65,12 @@ import { nextSequenceAfter, type PartitionProducerState } from './target-writer.
  * 5. A target batch above the high watermark (appended by the leader, not yet replicated) is not read; if
  *    it becomes committed later, the continued producer makes the new copy a duplicate the broker drops.
  *
+ * With loop prevention (loop-guard.ts, for active-active under the identity policy) the remote partition is
+ * shared with the target's producers and the reverse flow: "the remote partition" above then means this
+ * flow's own batches in it (told by their registered producer ids, `isOwnWrite`), and "kept" excludes the
+ * reverse flow's writes (`copied`). Both classifications are fixed per producer id, so every incarnation
+ * draws the same lines.
+ *
  * Cost: the target is read from the last sync (at most `offset.lag.max` offsets behind the last acked batch
  * when syncs are periodic) and the source from the same point; the offset-syncs topic itself is read in full
  * by the caller (offset-sync-reader.ts).
@@ -95,6 +101,17 @@ export interface ResumeInput {
   /** This partition's syncs as read from the offset-syncs topic, in the order they were written. */
   syncs: readonly OffsetSyncPoint[];
   mappingOptions?: PartitionOffsetMappingOptions;
+  /**
+   * Loop prevention (loop-guard.ts): the kept source batches the task copies — the same rule its data path
+   * applies, so that the walk skips exactly what the crashed incarnation skipped. @defaultValue all of them
+   */
+  copied?: (kept: KeptBatch[]) => Promise<KeptBatch[]>;
+  /**
+   * Loop prevention: whether a target batch is this flow's write. Others (the target's own producers and
+   * the reverse flow, sharing the partition under the identity policy) are stepped over, not matched.
+   * @defaultValue every batch is
+   */
+  isOwnWrite?: (targetBatch: Buffer) => Promise<boolean>;
 }
 
 export interface PartitionResume {
@@ -150,13 +167,14 @@ class KeptBatchCursor {
   constructor(
     private readonly reader: SourceReader,
     private readonly sourceEnd: number,
+    private readonly copied: ((kept: KeptBatch[]) => Promise<KeptBatch[]>) | undefined,
   ) {}
 
   async next(): Promise<KeptBatch | undefined> {
     while (this.index >= this.queue.length) {
       if (this.reader.nextOffset >= this.sourceEnd) return undefined;
       const chunk = await this.reader.next();
-      this.queue = chunk.kept;
+      this.queue = this.copied ? await this.copied(chunk.kept) : chunk.kept;
       this.index = 0;
     }
     return this.queue[this.index++];
@@ -198,7 +216,7 @@ export async function resumePartition(input: ResumeInput): Promise<PartitionResu
   const sourceEnd = (await source.listOffsets(topic, partition, 'latest', IsolationLevel.ReadCommitted))
     .offset;
   const reader = new SourceReader(source, { topic, partition, startOffset: upstream, maxWaitMs: 100 });
-  const cursor = new KeptBatchCursor(reader, sourceEnd);
+  const cursor = new KeptBatchCursor(reader, sourceEnd, input.copied);
   const missingSyncs: OffsetSyncPoint[] = [];
   let matched = 0;
   let sourceOffset = upstream;
@@ -234,6 +252,7 @@ export async function resumePartition(input: ResumeInput): Promise<PartitionResu
         advanced = true;
         offset = tLast + 1;
         const t = records.subarray(pos, pos + it.size);
+        if (input.isOwnWrite && !(await input.isOwnWrite(t))) continue;
         const s = await cursor.next();
         if (s === undefined) {
           throw new MirrorInvariantError(
