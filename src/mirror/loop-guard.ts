@@ -50,6 +50,11 @@ import {
  * Single-threaded (the event loop); one instance per task runner, shared by its partitions.
  */
 
+/** What the classifier needs of a registry: ProducerRegistryReader; tests bring a fake. */
+export interface RegistryReader {
+  readToEnd(onEntry: (entry: ProducerRegistration) => void): Promise<void>;
+}
+
 /** Which producer ids of one cluster's registry satisfy a predicate, learnt lazily and cached. */
 export class ProducerIdClassifier {
   private readonly matching = new Set<number>();
@@ -60,7 +65,7 @@ export class ProducerIdClassifier {
   private reads = 0;
 
   constructor(
-    private readonly reader: ProducerRegistryReader,
+    private readonly reader: RegistryReader,
     private readonly predicate: (entry: ProducerRegistration) => boolean,
   ) {}
 
