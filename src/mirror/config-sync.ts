@@ -58,8 +58,14 @@ export function configPropertyExclusions(
   return PatternList.compile(exclude);
 }
 
+/**
+ * Whether a source topic config goes to the remote topic. Ferry's own topic configs (`ferry.*`, e.g. the cutover's
+ * `ferry.write.freeze`) describe the source cluster's state, never the data: they are not synced whatever
+ * `config.properties.exclude` says — a frozen source must not freeze the target the mirror drains into, and an
+ * Apache Kafka target would refuse the unknown key.
+ */
 export function shouldReplicateConfigProperty(name: string, exclusions: PatternList): boolean {
-  return !exclusions.matches(name);
+  return !name.startsWith('ferry.') && !exclusions.matches(name);
 }
 
 export function targetTopicConfig(

@@ -53,3 +53,22 @@ describe('targetTopicConfig', () => {
     expect(resets).toEqual(['segment.ms']);
   });
 });
+
+describe("Ferry's own topic configs", () => {
+  it('never syncs ferry.* configs, whatever the exclusion list says', () => {
+    const { overrides, resets } = targetTopicConfig(
+      [
+        {
+          name: 'ferry.write.freeze',
+          value: 'true',
+          source: ConfigSource.DYNAMIC_TOPIC_CONFIG,
+          isDefault: false,
+        },
+        { name: 'retention.ms', value: '1000', source: ConfigSource.DYNAMIC_TOPIC_CONFIG, isDefault: false },
+      ],
+      configPropertyExclusions([]),
+    );
+    expect(overrides).toEqual([{ name: 'retention.ms', value: '1000' }]);
+    expect(resets).not.toContain('ferry.write.freeze');
+  });
+});
