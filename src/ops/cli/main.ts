@@ -4,6 +4,7 @@ import { registerBrokersCommand } from './brokers-command.js';
 import { registerClusterCommands } from './cluster-commands.js';
 import { registerConfigCommands } from './config-commands.js';
 import { registerConsumerGroupsCommand } from './consumer-groups-command.js';
+import { registerCutoverCommand } from './cutover-command.js';
 import { registerDemoCommand } from './demo-command.js';
 import { registerFailoverCommands } from './failover-commands.js';
 import { registerLeaderElectionCommand } from './leader-election-command.js';
@@ -35,6 +36,7 @@ export function buildProgram(): Command {
   registerMirrorCommand(program);
   registerDemoCommand(program);
   registerFailoverCommands(program);
+  registerCutoverCommand(program);
   registerVerifyCommand(program);
   return program;
 }
