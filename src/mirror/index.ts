@@ -1,3 +1,25 @@
+/**
+ * The mirror layer's public API: the flow layer (MirrorMaker, Flow, their loops and metrics), the data path
+ * (task runner, source reader, target writer, resume), the exact offset mapping and its syncs, MirrorMaker 2's
+ * record formats, replication policies and filters, and the configuration readers (Ferry's JSON and MM2's
+ * properties). Callers outside src/mirror import from here.
+ */
+
+export { type FilteredRecordSet, type KeptBatch, ReadCommittedFilter } from './batch-filter.js';
+export {
+  CheckpointEmitter,
+  type CheckpointEmitterOptions,
+  type CheckpointProduceClient,
+  type CheckpointRound,
+  type GroupCheckpoints,
+} from './checkpoints.js';
+export {
+  createClusterAdmin,
+  effectiveReplicationFactor,
+  ensureCompactedTopic,
+  ensureTopic,
+  isTopicAlreadyExists,
+} from './cluster-admin.js';
 export {
   ConfigSource,
   configPropertyExclusions,
@@ -7,6 +29,7 @@ export {
   type TopicConfigEntry,
   targetTopicConfig,
 } from './config-sync.js';
+export { Flow, type FlowOptions, type FlowTaskSettings } from './flow.js';
 export * from './formats/index.js';
 export {
   DEFAULT_GROUPS,
@@ -15,6 +38,14 @@ export {
   type GroupFilterOptions,
 } from './group-filter.js';
 export {
+  type GroupOffset,
+  type GroupOffsetCommitter,
+  RawGroupOffsetCommitter,
+} from './group-offset-committer.js';
+export { GroupOffsetSync, type GroupOffsetSyncOptions, type GroupSyncOutcome } from './group-offset-sync.js';
+export { HeartbeatEmitter, type HeartbeatEmitterOptions, type HeartbeatProduceClient } from './heartbeats.js';
+export { type PropertyEntry, parseJavaProperties } from './java-properties.js';
+export {
   loadMirrorConfig,
   type MirrorClusterConfig,
   type MirrorConfig,
@@ -22,8 +53,52 @@ export {
   parseMirrorConfig,
   type RawMirrorConfig,
 } from './mirror-config.js';
-export { CLUSTER_KEYS, FLOW_KEYS, type MirrorConfigKey } from './mirror-config-keys.js';
+export { CLUSTER_KEYS, convictName, FLOW_KEYS, type MirrorConfigKey } from './mirror-config-keys.js';
+export { MirrorMaker, type MirrorMakerOptions } from './mirror-maker.js';
+export {
+  type CheckpointFigures,
+  type FlowFigures,
+  MirrorMetrics,
+  type PartitionFigures,
+} from './mirror-metrics.js';
+export {
+  type MirrorTask,
+  type MirrorTaskHooks,
+  MirrorTaskRunner,
+  type MirrorTaskRunnerOptions,
+  type OffsetSyncsLocation,
+  type PartitionMirrorMetrics,
+} from './mirror-task.js';
+
+export {
+  type Mm2EmitterOptions,
+  Mm2OffsetSyncEmitterModel,
+  Mm2OffsetSyncStoreModel,
+  type Mm2Translation,
+} from './mm2-offset-sync-store.js';
+export { loadMm2Properties, type Mm2PropertiesResult, parseMm2Properties } from './mm2-properties.js';
+export {
+  type OffsetRun,
+  type OffsetSyncPoint,
+  type OffsetTranslation,
+  PartitionOffsetMapping,
+  type PartitionOffsetMappingOptions,
+} from './offset-mapping.js';
+export {
+  mappingFromSyncs,
+  type PartitionOffsetSync,
+  runsFromSyncs,
+  syncsOfPartition,
+  toPartitionOffsetSync,
+} from './offset-sync-log.js';
+export { readOffsetSyncs, type TopicReadClient } from './offset-sync-reader.js';
+export {
+  OffsetSyncWriter,
+  type OffsetSyncWriterOptions,
+  type SyncProduceClient,
+} from './offset-sync-writer.js';
 export { PatternList, PatternListError, splitList } from './pattern-list.js';
+export { PeriodicJob } from './periodic-job.js';
 export {
   createReplicationPolicy,
   DEFAULT_SEPARATOR,
@@ -33,9 +108,26 @@ export {
   type ReplicationPolicyName,
   type ReplicationPolicyOptions,
 } from './replication-policy.js';
+export { type SourceChunk, SourceReader, type SourceReaderOptions } from './source-reader.js';
+export {
+  nextSequenceAfter,
+  type PartitionProducerState,
+  PartitionWriter,
+  type PartitionWriterOptions,
+  type ProduceClient,
+} from './target-writer.js';
+export {
+  isCopyOf,
+  MirrorInvariantError,
+  type PartitionResume,
+  type ResumeClient,
+  type ResumeInput,
+  resumePartition,
+} from './task-resume.js';
 export {
   DEFAULT_TOPICS,
   DEFAULT_TOPICS_EXCLUDE,
   TopicFilter,
   type TopicFilterOptions,
 } from './topic-filter.js';
+export { TopicSync, type TopicSyncOptions, type TopicSyncResult } from './topic-sync.js';

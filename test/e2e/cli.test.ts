@@ -203,7 +203,7 @@ describe('ferry cluster start, topics and consumer-groups against a real broker 
   });
 });
 
-describe('ferry log dump and ferry demo', () => {
+describe('ferry log dump and ferry demo --log', () => {
   let dir: string;
 
   afterEach(async () => {
@@ -249,11 +249,11 @@ describe('ferry log dump and ferry demo', () => {
 
   it('runs the log demo to completion with exit code 0, and keeps a log that dumps cleanly with --keep', async () => {
     dir = mkdtempSync(join(tmpdir(), 'ferry-e2e-demo-'));
-    const plain = await runFerry(['demo']);
+    const plain = await runFerry(['demo', '--log']);
     expect(plain.code).toBe(0);
     expect(plain.stdout).toContain('read all back');
 
-    const kept = await runFerry(['demo', '--dir', dir, '--keep']);
+    const kept = await runFerry(['demo', '--log', '--dir', dir, '--keep']);
     expect(kept.code).toBe(0);
     const dump = await runFerry(['log', 'dump', '--dir', join(dir, 'demo-0')]);
     expect(dump.code).toBe(0);
