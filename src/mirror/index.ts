@@ -2,7 +2,8 @@
  * The mirror layer's public API: the flow layer (MirrorMaker, Flow, their loops and metrics), the data path
  * (task runner, source reader, target writer, resume), the exact offset mapping and its syncs, MirrorMaker 2's
  * record formats, replication policies and filters, and the configuration readers (Ferry's JSON and MM2's
- * properties). Callers outside src/mirror import from here.
+ * properties), the active-active loop guard and producer-id registry, topology validation, verification,
+ * and the failover / failback / cutover operations. Callers outside src/mirror import from here.
  */
 
 export { type FilteredRecordSet, type KeptBatch, ReadCommittedFilter } from './batch-filter.js';
@@ -29,7 +30,33 @@ export {
   type TopicConfigEntry,
   targetTopicConfig,
 } from './config-sync.js';
+export {
+  Cutover,
+  type CutoverOptions,
+  CutoverStepError,
+  formatCutoverState,
+  type SwitchPlan,
+} from './cutover/cutover.js';
+export {
+  CUTOVER_STEPS,
+  type CutoverState,
+  type CutoverStep,
+  initialState,
+  readState,
+  type StepState,
+  stateFile,
+  writeState,
+} from './cutover/cutover-state.js';
+export { type FailbackCopy, type FailbackOptions, type FailbackReport, failback } from './failback.js';
+export {
+  type FailoverOptions,
+  FailoverRefusedError,
+  type FailoverReport,
+  failover,
+  formatFailoverReport,
+} from './failover.js';
 export { Flow, type FlowOptions, type FlowTaskSettings } from './flow.js';
+export { clusterOf, FlowOffsets, type GroupResume, type PartitionLag } from './flow-offsets.js';
 export * from './formats/index.js';
 export {
   DEFAULT_GROUPS,
@@ -45,6 +72,12 @@ export {
 export { GroupOffsetSync, type GroupOffsetSyncOptions, type GroupSyncOutcome } from './group-offset-sync.js';
 export { HeartbeatEmitter, type HeartbeatEmitterOptions, type HeartbeatProduceClient } from './heartbeats.js';
 export { type PropertyEntry, parseJavaProperties } from './java-properties.js';
+export {
+  MirrorLoopGuard,
+  type MirrorLoopGuardOptions,
+  ProducerIdClassifier,
+  type RegistryReader,
+} from './loop-guard.js';
 export {
   loadMirrorConfig,
   type MirrorClusterConfig,
@@ -62,6 +95,7 @@ export {
   type PartitionFigures,
 } from './mirror-metrics.js';
 export {
+  type MirrorLoopPreventionOptions,
   type MirrorTask,
   type MirrorTaskHooks,
   MirrorTaskRunner,
@@ -69,7 +103,6 @@ export {
   type OffsetSyncsLocation,
   type PartitionMirrorMetrics,
 } from './mirror-task.js';
-
 export {
   type Mm2EmitterOptions,
   Mm2OffsetSyncEmitterModel,
@@ -99,6 +132,15 @@ export {
 } from './offset-sync-writer.js';
 export { PatternList, PatternListError, splitList } from './pattern-list.js';
 export { PeriodicJob } from './periodic-job.js';
+export {
+  decodeProducerRegistration,
+  encodeProducerRegistration,
+  ensureProducerIdsTopic,
+  type ProducerRegistration,
+  ProducerRegistryReader,
+  producerIdsTopic,
+  registerProducer,
+} from './producer-registry.js';
 export {
   createReplicationPolicy,
   DEFAULT_SEPARATOR,
@@ -131,3 +173,16 @@ export {
   type TopicFilterOptions,
 } from './topic-filter.js';
 export { TopicSync, type TopicSyncOptions, type TopicSyncResult } from './topic-sync.js';
+export { simpleCycles, type TopologyFlow, topologyProblems, validateTopology } from './topology.js';
+export {
+  type CommittedPositions,
+  type FlowVerification,
+  type PartitionBound,
+  type PartitionDivergence,
+  type PartitionVerification,
+  readCommittedPositions,
+  type VerifyClient,
+  type VerifyFlowOptions,
+  type VerifyTopic,
+  verifyFlowPartitions,
+} from './verify.js';
