@@ -20,6 +20,12 @@ import {
  * append path free of index syscalls; the price is that after a crash the file may lag the log, which recovery
  * repairs by rebuilding the index of every segment past the recovery point, the only place the lag can be.
  *
+ * A new segment's index files are created lazily, at its first `flush()` (roll, flush.ms/flush.messages,
+ * close), as Kafka's LazyIndex does: creating a file costs a directory update, and a broker creating
+ * thousands of partitions would pay two per partition for files that hold nothing. The loader accepts a
+ * missing index next to an empty log file (there is nothing to index); next to a non-empty one a missing
+ * index means the segment never reached a flush, so it is past the recovery point and rebuilt anyway.
+ *
  * `maxEntries` follows `segment.index.bytes`; a full index makes the log roll. An index never refuses an
  * append: a multi-batch append may run past `maxEntries`, which only makes the next append roll.
  *
@@ -29,6 +35,8 @@ export abstract class AbstractIndex {
   protected buf: Buffer;
   protected count = 0;
   private persistedCount = 0;
+  /** The file does not exist yet and the next flush must create it, even with no entries. */
+  private fileDeferred = false;
   readonly maxEntries: number;
 
   protected constructor(
@@ -58,6 +66,14 @@ export abstract class AbstractIndex {
     closeSync(openSync(this.filePath, 'w'));
     this.count = 0;
     this.persistedCount = 0;
+    this.fileDeferred = false;
+  }
+
+  /** Starts empty with no file: the first flush creates it (see the class comment). */
+  deferFileCreation(): void {
+    this.count = 0;
+    this.persistedCount = 0;
+    this.fileDeferred = true;
   }
 
   /**
@@ -81,7 +97,13 @@ export abstract class AbstractIndex {
 
   /** Writes the entries not yet in the file in one write; fsyncs when asked. */
   flush(fsync = true): void {
-    if (this.persistedCount === this.count) return;
+    if (this.persistedCount === this.count) {
+      // An empty new file has no data to make durable; its directory entry is not fsynced either (a crash
+      // that loses it leaves a segment the loader handles as described in the class comment).
+      if (this.fileDeferred && !existsSync(this.filePath)) closeSync(openSync(this.filePath, 'w'));
+      this.fileDeferred = false;
+      return;
+    }
     const fd = openSync(this.filePath, existsSync(this.filePath) ? 'r+' : 'w+');
     try {
       const from = this.persistedCount * this.entrySize;
@@ -95,6 +117,7 @@ export abstract class AbstractIndex {
       closeSync(fd);
     }
     this.persistedCount = this.count;
+    this.fileDeferred = false;
   }
 
   /** Drops every entry from slot `n` on, in memory and in the file. */

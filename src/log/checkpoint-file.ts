@@ -10,8 +10,14 @@ import { KafkaError } from '../protocol/errors/index.js';
  *   <entry>            one line per entry, fields separated by single spaces
  *   ...
  *
- * A write goes to `<file>.tmp`, is fsynced, renamed over the file, and the directory is fsynced, so that a
- * crash leaves either the old or the new checkpoint, never a torn one. Callers serialise writes to one file.
+ * A durable write goes to `<file>.tmp`, is fsynced, renamed over the file, and the directory is fsynced, so
+ * that a crash leaves either the old or the new checkpoint, never a torn one, and the new one once `write`
+ * returns. A write with `durable = false` (the leader-epoch cache's assign; see leader-epoch-cache.ts) does the
+ * same tmp-and-rename without either fsync: this process and any later reader see the new file at once, but a
+ * crash may leave the old file, the new one, or, on a filesystem that does not order a rename after the
+ * renamed file's data, an empty or zero-filled file. The reader rejects the last as malformed (its first line
+ * is not the version), never as a different valid checkpoint; callers that write without fsync must treat
+ * malformed as "rebuild". Callers serialise writes to one file.
  */
 export class CheckpointFile<T> {
   constructor(
@@ -20,7 +26,7 @@ export class CheckpointFile<T> {
     private readonly format: CheckpointFormat<T>,
   ) {}
 
-  write(entries: readonly T[]): void {
+  write(entries: readonly T[], durable = true): void {
     const lines = [
       String(this.version),
       String(entries.length),
@@ -30,12 +36,12 @@ export class CheckpointFile<T> {
     const fd = openSync(tmp, 'w');
     try {
       writeSync(fd, `${lines.join('\n')}\n`);
-      fsyncSync(fd);
+      if (durable) fsyncSync(fd);
     } finally {
       closeSync(fd);
     }
     renameSync(tmp, this.path);
-    fsyncDirectory(dirname(this.path));
+    if (durable) fsyncDirectory(dirname(this.path));
   }
 
   /** The entries, or [] when the file does not exist. A malformed file is an error naming the file and line. */

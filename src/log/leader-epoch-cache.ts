@@ -43,10 +43,34 @@ const EPOCH_ENTRY_FORMAT: CheckpointFormat<EpochEntry> = {
  *   <n>                    entry count
  *   <epoch> <startOffset>  n lines, oldest first
  *
- * Invariants: entries are ordered by epoch and by start offset, both strictly increasing. Every change is
- * written through (tmp file, fsync, rename, directory fsync) before the method returns, so the file never
- * lags the memory. The partition log serialises all calls (Node's single thread plus the log's own append
- * ordering); nothing here is safe against two logs sharing one directory.
+ * Invariants: entries are ordered by epoch and by start offset, both strictly increasing. The memory is
+ * authoritative; the file is rewritten whole on every change, and the page cache (so any reader, this
+ * process's reopen included) always has the latest state. What differs is when it is fsynced:
+ *
+ * - `truncateFromEnd`, `truncateFromStart` and `clear` write durably (tmp, fsync, rename, directory fsync)
+ *   before they return. They are rare (follower truncation, retention, a follower restarting below the
+ *   leader's start) and they remove entries, which recovery could not undo from batch headers alone.
+ * - `assign` rewrites the file without fsync (`unsynced` becomes true), so becoming leader or seeing a new
+ *   epoch costs no disk wait (Kafka took the epoch checkpoint's fsync off its hot paths too, KAFKA-15046).
+ *   `flush()` makes such a write durable; PartitionLog.flush calls it before it writes the recovery point.
+ *
+ * Crash-safety of the unsynced assign. After a crash the file is (a) the last durable state, (b) one of the
+ * unsynced rewrites after it, or (c) empty/zero-filled, which reads as malformed. Since the last durable
+ * write only `assign` ran (every other change writes durably), so (a) and (b) are each a prefix of the
+ * memory's list, except that an assign may have replaced a last entry that covered no offset. Every assign
+ * since the last durable write either came from a batch header during recovery (so recovery derives it
+ * again) or has a start offset >= the log end offset at that time >= the durable recovery point, because the log fsyncs this file before it moves the recovery point past any entry, and a
+ * truncation, the only way the log end goes down, durably moves the recovery point down with it. The loader re-assigns the epoch of every batch at or
+ * past the recovery point from its header, so each missing entry whose batches survived comes back with the
+ * same start offset (the first batch of an epoch starts where the epoch started), an entry whose batches were
+ * lost in the crash rightly stays gone, and a replaced no-offset entry is replaced again by the same rule.
+ * The only entries that cannot come back are epochs that wrote no batch yet (a new leader's entry at its log
+ * end): they covered no offset, the broker re-assigns its epoch when it becomes leader again after restart,
+ * and a later epoch at the same start replaces them. In case (c) the cache opens empty with
+ * `recoveredFromCorruption`, and the loader rebuilds it from every batch header in the log.
+ *
+ * The partition log serialises all calls (Node's single thread plus the log's own append ordering); nothing
+ * here is safe against two logs sharing one directory.
  *
  * `assign` never rewrites history: an epoch at or below the latest, or a start offset before the latest
  * entry's, is ignored. A follower whose log diverged first truncates the log, which calls `truncateFromEnd`,
@@ -54,6 +78,7 @@ const EPOCH_ENTRY_FORMAT: CheckpointFormat<EpochEntry> = {
  */
 export class LeaderEpochFileCache {
   private epochs: EpochEntry[];
+  private unsynced = false;
 
   private constructor(
     private readonly checkpoint: CheckpointFile<EpochEntry>,
@@ -142,7 +167,8 @@ export class LeaderEpochFileCache {
       );
     }
     this.epochs = [...this.epochs.slice(0, keep), { epoch, startOffset }];
-    this.flush();
+    this.checkpoint.write(this.epochs, false);
+    this.unsynced = true;
     return true;
   }
 
@@ -183,7 +209,7 @@ export class LeaderEpochFileCache {
     while (keep > 0 && this.epochs[keep - 1]!.startOffset >= endOffset) keep--;
     if (keep === this.epochs.length) return;
     this.epochs = this.epochs.slice(0, keep);
-    this.flush();
+    this.writeDurably();
   }
 
   /**
@@ -197,17 +223,33 @@ export class LeaderEpochFileCache {
     const covering = this.epochs[firstKept - 1]!;
     if (firstKept === 1 && covering.startOffset === startOffset) return;
     this.epochs = [{ epoch: covering.epoch, startOffset }, ...this.epochs.slice(firstKept)];
-    this.flush();
+    this.writeDurably();
   }
 
   clear(): void {
     if (this.epochs.length === 0 && !this.recoveredFromCorruption) return;
     this.epochs = [];
-    this.flush();
+    this.writeDurably();
   }
 
-  private flush(): void {
+  /** Whether the file holds an assign that is not fsynced yet. */
+  get hasUnsyncedChanges(): boolean {
+    return this.unsynced;
+  }
+
+  /**
+   * Makes an unsynced assign durable (the file is rewritten with fsyncs). The log calls this before it moves
+   * the recovery point, and on close. Returns whether there was anything to do.
+   */
+  flush(): boolean {
+    if (!this.unsynced) return false;
+    this.writeDurably();
+    return true;
+  }
+
+  private writeDurably(): void {
     this.checkpoint.write(this.epochs);
+    this.unsynced = false;
   }
 }
 

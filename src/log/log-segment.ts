@@ -109,7 +109,10 @@ export class LogSegment {
     this.nextOffsetValue = baseOffset;
   }
 
-  /** Creates the empty files of a new segment (replacing leftovers of the same name). */
+  /**
+   * Creates a new segment: its empty log file (replacing a leftover of the same name); the index files come
+   * with the first flush (see abstract-index.ts).
+   */
   static create(dir: string, baseOffset: number, config: LogConfig, nowMs: number): LogSegment {
     const fd = openSync(logFilePath(dir, baseOffset), 'w+');
     const offsetIndex = new OffsetIndex(
@@ -118,8 +121,11 @@ export class LogSegment {
       config.segmentIndexBytes,
     );
     const timeIndex = new TimeIndex(timeIndexFilePath(dir, baseOffset), baseOffset, config.segmentIndexBytes);
-    offsetIndex.createEmptyFile();
-    timeIndex.createEmptyFile();
+    for (const index of [offsetIndex, timeIndex]) {
+      // A leftover index of the same name would otherwise be taken for this segment's on the next open.
+      index.deleteIfExists();
+      index.deferFileCreation();
+    }
     const segment = new LogSegment(
       dir,
       baseOffset,
@@ -164,8 +170,8 @@ export class LogSegment {
       nowMs,
     );
     const indexProblem =
-      offsetIndex.load() ??
-      timeIndex.load() ??
+      loadIndex(offsetIndex, size) ??
+      loadIndex(timeIndex, size) ??
       offsetIndex.sanityProblem(size) ??
       timeIndex.sanityProblem() ??
       segment.lastIndexEntryProblem();
@@ -573,4 +579,13 @@ export class LogSegment {
     this.nextOffsetValue = Math.max(next, this.baseOffset);
     this.tailProblemText = result.problem;
   }
+}
+
+/** Loads an index; a missing one next to an empty log file is a new segment's, not lost (abstract-index.ts). */
+function loadIndex(index: OffsetIndex | TimeIndex, logSize: number): string | undefined {
+  if (logSize === 0 && !existsSync(index.path)) {
+    index.deferFileCreation();
+    return undefined;
+  }
+  return index.load();
 }

@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { basename } from 'node:path';
 import { type Clock, systemClock } from '../common/clock.js';
 import { type Logger, silentLogger } from '../common/logger.js';
@@ -31,6 +32,13 @@ export interface LoadedPartitionLog {
   readonly logStartOffset: number;
   /** The checkpointed recovery point, at most the log end offset. */
   readonly recoveryPoint: number;
+  /**
+   * What the recovery-point checkpoint on disk says as the loader reads it (an absent file is 0), or
+   * undefined when the file is malformed and must be rewritten.
+   */
+  readonly persistedRecoveryPoint: number | undefined;
+  /** Whether the log-start-offset checkpoint on disk, as the loader reads it, already gives `logStartOffset`. */
+  readonly logStartOffsetPersisted: boolean;
 }
 
 /**
@@ -47,8 +55,13 @@ export function loadPartitionLog(opts: PartitionLogOptions): LoadedPartitionLog 
   const tp = parseTopicPartition(name) ?? { topic: name, partition: 0 };
   const rpCheckpoint = new PartitionOffsetCheckpoint(opts.dir, RECOVERY_POINT_CHECKPOINT_FILE, tp);
   const lsoCheckpoint = new PartitionOffsetCheckpoint(opts.dir, LOG_START_OFFSET_CHECKPOINT_FILE, tp);
-  const checkpointedRecoveryPoint = rpCheckpoint.read(logger) ?? 0;
-  const checkpointedLogStart = lsoCheckpoint.read(logger) ?? 0;
+  const storedRecoveryPoint = rpCheckpoint.read(logger);
+  const storedLogStart = lsoCheckpoint.read(logger);
+  // An absent file is not a malformed one: a new log has neither checkpoint (see PartitionLog.open).
+  const rpAbsent = storedRecoveryPoint === undefined && !existsSync(rpCheckpoint.path);
+  const lsoAbsent = storedLogStart === undefined && !existsSync(lsoCheckpoint.path);
+  const checkpointedRecoveryPoint = storedRecoveryPoint ?? 0;
+  const checkpointedLogStart = storedLogStart ?? 0;
 
   const epochCache = LeaderEpochFileCache.open(opts.dir, logger);
   const loaded = loadSegments({
@@ -100,5 +113,9 @@ export function loadPartitionLog(opts: PartitionLogOptions): LoadedPartitionLog 
     reports: loaded.reports,
     logStartOffset,
     recoveryPoint: Math.min(checkpointedRecoveryPoint, logEndOffset),
+    persistedRecoveryPoint: rpAbsent ? 0 : storedRecoveryPoint,
+    // Absent, the file means "the first segment's base", which is what logStartOffset is then; the first base
+    // only moves through retention, DeleteRecords or full truncation, and each writes the checkpoint.
+    logStartOffsetPersisted: lsoAbsent || storedLogStart === logStartOffset,
   };
 }

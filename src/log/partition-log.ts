@@ -64,9 +64,19 @@ export {
  * replication layer sets, the recovery point, the leader-epoch cache and the producer state.
  *
  * Invariants: logStartOffset <= highWatermark <= logEndOffset; recoveryPoint <= logEndOffset and everything
- * below it is fsynced (persisted in `recovery-point-checkpoint`); the last segment is the active one and the
- * only one appended to; segment base offsets strictly increase and every batch's offsets are above the
- * previous batch's.
+ * below it is fsynced (persisted in `recovery-point-checkpoint`), the leader-epoch entries below it included;
+ * the last segment is the active one and the only one appended to; segment base offsets strictly increase
+ * and every batch's offsets are above the previous batch's.
+ *
+ * Creating a log is cheap on purpose (Kafka's rule too): a new log writes no checkpoint and fsyncs nothing.
+ * Each missing file already means the right thing to the loader: no `recovery-point-checkpoint` is
+ * recovery point 0 (the recovery point of an empty log; with data it means "verify everything", which is
+ * safe), no `log-start-offset-checkpoint` is "the first segment's base" (the file is written whenever the
+ * start moves off it: retention, DeleteRecords, full truncation), and no `leader-epoch-checkpoint` is an empty
+ * cache. A crash before the segment files' directory entries reach the disk leaves an empty directory, which
+ * opens as the same empty log. Becoming leader (the first epoch) rewrites the epoch file without fsync; see
+ * leader-epoch-cache.ts for why that is crash-safe. The first fsyncs come with the first flush (roll,
+ * flush.messages/flush.ms, close), as for any data.
  *
  * Concurrency: Node runs this on one thread and every method is synchronous, so a call runs to completion
  * before the next starts; the replica manager is the single owner that decides the order of appends, reads,
@@ -140,9 +150,16 @@ export class PartitionLog implements CleanableLog {
     );
     log.replayProducerState(Math.max(loaded.replayFrom, logStartOffset), loaded.recovered);
     producerState.onLogStartOffsetIncremented(logStartOffset);
-    // Whatever recovery verified is now made durable, so the recovery point can move to the log end.
-    log.flush();
-    log.logStartOffsetCheckpoint.write(logStartOffset);
+    // Whatever recovery verified is now made durable, so the recovery point can move to the log end. A new
+    // log (or one closed cleanly) has nothing to fsync and its checkpoints already say the right thing, so
+    // this writes nothing: an absent recovery-point checkpoint reads as 0, the recovery point of an empty log.
+    log.persistedRecoveryPoint = loaded.persistedRecoveryPoint;
+    const clean =
+      loaded.recoveryPoint === logEndOffset &&
+      loaded.persistedRecoveryPoint === logEndOffset &&
+      !loaded.leaderEpochCache.hasUnsyncedChanges;
+    if (!clean) log.flush();
+    if (!loaded.logStartOffsetPersisted) log.logStartOffsetCheckpoint.write(logStartOffset);
     log.highWatermarkValue = Math.min(
       Math.max(opts.highWatermark ?? logStartOffset, logStartOffset),
       logEndOffset,
@@ -336,23 +353,33 @@ export class PartitionLog implements CleanableLog {
   }
 
   /**
-   * fsyncs every segment holding data past the recovery point (log and indexes), then moves the recovery
-   * point to the LEO and checkpoints it.
+   * fsyncs every segment holding data past the recovery point (log and indexes) and an unsynced
+   * leader-epoch checkpoint, then moves the recovery point to the LEO and checkpoints it (when the file does
+   * not say so already). The epoch file goes first: recovery re-derives epochs only from the batches at or
+   * past the checkpointed recovery point, so every epoch entry below it must already be on disk (see
+   * leader-epoch-cache.ts).
    */
   flush(): void {
     this.ensureOpen();
     const leo = this.logEndOffset;
     for (const segment of this.segments.from(this.recoveryPointValue)) segment.flush();
+    this.leaderEpochCache.flush();
     this.unflushedMessages = 0;
     this.lastFlushMs = this.clock.nowMs();
-    if (leo !== this.recoveryPointValue || !this.recoveryPointFileWritten) {
-      this.recoveryPointValue = leo;
-      this.recoveryPointCheckpoint.write(leo);
-      this.recoveryPointFileWritten = true;
-    }
+    this.recoveryPointValue = leo;
+    if (leo !== this.persistedRecoveryPoint) this.writeRecoveryPoint(leo);
   }
 
-  private recoveryPointFileWritten = false;
+  /**
+   * What the recovery-point checkpoint on disk gives the loader (an absent file gives 0); undefined when it
+   * is malformed. Writes are skipped when it already says the value.
+   */
+  private persistedRecoveryPoint: number | undefined;
+
+  private writeRecoveryPoint(offset: number): void {
+    this.recoveryPointCheckpoint.write(offset);
+    this.persistedRecoveryPoint = offset;
+  }
 
   /** flush.messages / flush.ms: the scheduler calls this periodically, and every append does. */
   maybeFlush(nowMs = this.clock.nowMs()): boolean {
@@ -400,7 +427,7 @@ export class PartitionLog implements CleanableLog {
     this.highWatermarkValue = Math.min(this.highWatermarkValue, leo);
     if (this.recoveryPointValue > leo) {
       this.recoveryPointValue = leo;
-      this.recoveryPointCheckpoint.write(leo);
+      this.writeRecoveryPoint(leo);
     }
     this.logger.info({ offset, logEndOffset: leo }, 'truncated the log');
     return true;
@@ -418,7 +445,7 @@ export class PartitionLog implements CleanableLog {
     this.logStartOffsetValue = offset;
     this.highWatermarkValue = offset;
     this.recoveryPointValue = offset;
-    this.recoveryPointCheckpoint.write(offset);
+    this.writeRecoveryPoint(offset);
     this.logStartOffsetCheckpoint.write(offset);
     this.logger.info({ offset }, 'truncated the log fully');
   }

@@ -157,4 +157,35 @@ describe('LeaderEpochFileCache', () => {
     unordered.assign(7, 40);
     expect(LeaderEpochFileCache.open(dir).entries()).toEqual([{ epoch: 7, startOffset: 40 }]);
   });
+
+  it('writes an assign without fsync and makes it durable on flush; removals write durably at once', () => {
+    const cache = populated();
+    expect(cache.hasUnsyncedChanges).toBe(true);
+    expect(cache.flush()).toBe(true);
+    expect(cache.hasUnsyncedChanges).toBe(false);
+    expect(cache.flush()).toBe(false);
+    expect(checkpointText()).toBe('0\n3\n1 0\n3 10\n5 20\n');
+
+    cache.assign(7, 30);
+    expect(cache.hasUnsyncedChanges).toBe(true);
+    cache.truncateFromEnd(30);
+    expect(cache.hasUnsyncedChanges).toBe(false);
+    expect(checkpointText()).toBe('0\n3\n1 0\n3 10\n5 20\n');
+    cache.assign(8, 40);
+    cache.truncateFromStart(12);
+    expect(cache.hasUnsyncedChanges).toBe(false);
+    cache.assign(9, 50);
+    cache.clear();
+    expect(cache.hasUnsyncedChanges).toBe(false);
+    expect(checkpointText()).toBe('0\n0\n');
+  });
+
+  it('opens an empty (crash-torn) checkpoint as corrupt, so the loader rebuilds it', () => {
+    writeFileSync(join(dir, LEADER_EPOCH_CHECKPOINT_FILE), '');
+    const torn = LeaderEpochFileCache.open(dir);
+    expect(torn.isEmpty()).toBe(true);
+    expect(torn.recoveredFromCorruption).toBe(true);
+    writeFileSync(join(dir, LEADER_EPOCH_CHECKPOINT_FILE), Buffer.alloc(12));
+    expect(LeaderEpochFileCache.open(dir).recoveredFromCorruption).toBe(true);
+  });
 });
