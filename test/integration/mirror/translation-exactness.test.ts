@@ -27,10 +27,10 @@ import { lowerBound, type RawLog, readRawLog } from '../../harness/raw-log.js';
  * The source, east (one broker):
  *   events (4 partitions, delete): rounds of plain multi-record batches interleaved with two transactional
  *     producers' batches, committed or aborted (markers occupy offsets; aborted data is dropped by the mirror);
- *   ledger (2 partitions, compact, 1 KiB segments): many updates of six keys in multi-record batches, then a
- *     tail of fresh keys that rolls them into inactive segments; east's cleaner (100 ms backoff, ratio 0.01)
- *     compacts it before mirroring starts — whole batches vanish (gaps between batches) and batches keep
- *     holes (positions inside a batch that hold no record).
+ *   ledger (2 partitions, compact, 1 KiB segments): many single-record updates of six keys between
+ *     multi-record batches of distinct keys, then a tail of fresh keys that rolls them into inactive segments;
+ *     one compaction pass (a LogCleaner run on east's log before mirroring starts) removes most update batches
+ *     whole — gaps between batches.
  * The flow east->west runs twice: a first MirrorMaker mirrors, stops; more transactional rounds are written;
  * a second MirrorMaker resumes (a new run of the tasks).
  * West's cleaner is off: its remote ledger copy (cleanup.policy compact, synced) must stay as mirrored, or
