@@ -134,7 +134,7 @@ describe('ferry demo', () => {
     // The live view showed progress while it ran.
     expect(result.stdout).toMatch(/mirrored to west: \d+ records/);
     expect(result.stdout).toMatch(/record age p99: \d+ ms/);
-    const removed = /removed (\S+);/.exec(result.stdout)?.[1];
+    const removed = /^removed (\S+)$/m.exec(result.stdout)?.[1];
     expect(removed).toBeDefined();
     expect(existsSync(removed!)).toBe(false);
   });

@@ -195,15 +195,20 @@ export async function runMirrorDemo(options: MirrorDemoOptions): Promise<MirrorD
       await close().catch((err: unknown) => logger.warn({ err }, 'demo teardown step failed'));
     }
     if (options.keep) {
-      out(`kept the data in ${root}; look further with:`);
+      out(`kept the data in ${root}; look further:`);
       out(`  npm run ferry -- cluster start --name west --brokers ${BROKERS} --port 0 --data-dir ${root}`);
+      out('  then, with the bootstrap= it prints:');
+      out(`  npm run ferry -- topics --bootstrap-server BOOTSTRAP --describe --topic east.${TOPIC}`);
+      out(`  npm run ferry -- consumer-groups --bootstrap-server BOOTSTRAP --describe --group ${GROUP}`);
       out(
-        `  npm run ferry -- log dump --dir ${join(root, 'west', 'broker-1', 'east.orders-0')} --print-records`,
+        `  npm run ferry -- log dump --dir ${join(root, 'west', 'broker-1', `east.${TOPIC}-0`)} --print-records`,
       );
     } else {
       for (const dir of created) rmSync(dir, { recursive: true, force: true });
+      out(`removed ${root}${options.dir === undefined ? '' : '/{east,west}'}`);
       out(
-        `removed ${root}${options.dir === undefined ? '' : '/{east,west}'}; \`ferry demo --keep\` keeps it`,
+        "look further: `npm run demo -- --keep` keeps the clusters' data for `ferry cluster start` and " +
+          '`ferry log dump`; while the demo runs, the commands printed at its start describe both clusters',
       );
     }
   }
