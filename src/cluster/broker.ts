@@ -324,6 +324,9 @@ export class Broker implements BrokerServices {
     every(this.config.get('broker.heartbeat.interval.ms') as number, () =>
       this.quorum.heartbeat(this.brokerId),
     );
+    if (this.config.get('log.cleaner.enable') as boolean) {
+      every(this.config.get('log.cleaner.backoff.ms') as number, () => void this.runCompaction());
+    }
     every(TRANSACTION_ABORT_CHECK_INTERVAL_MS, () => {
       this.transactionCoordinator.abortTimedOutTransactions().catch((err: unknown) => {
         this.logger.error({ err }, 'aborting timed-out transactions failed');

@@ -17,6 +17,7 @@ import type { PartitionOffsetMapping } from './offset-mapping.js';
 import type { PartitionOffsetSync } from './offset-sync-log.js';
 import { readOffsetSyncs } from './offset-sync-reader.js';
 import { PeriodicJob } from './periodic-job.js';
+import { ensureProducerIdsTopic } from './producer-registry.js';
 import { createReplicationPolicy, type ReplicationPolicy } from './replication-policy.js';
 import { TopicFilter } from './topic-filter.js';
 import { TopicSync, type TopicSyncResult } from './topic-sync.js';
@@ -168,6 +169,15 @@ export class Flow {
         { name: 'retention.bytes', value: '-1' },
       ],
     );
+    if (this.loopPrevention) {
+      // Identity topics are shared by both directions: register our producer ids where we write (loop-guard.ts).
+      await ensureProducerIdsTopic(
+        this.targetAdmin,
+        config.target,
+        config.offsetSyncsTopicReplicationFactor,
+        config.replicationPolicySeparator,
+      );
+    }
     if (config.emitCheckpointsEnabled) {
       await ensureCompactedTopic(
         this.targetAdmin,
@@ -411,6 +421,15 @@ export class Flow {
     }
   }
 
+  /**
+   * With the identity policy a reverse flow reads the very topics this flow writes, so both must tell mirror
+   * writes from producers' writes by producer id (loop-guard.ts); with the default policy remote topic names
+   * already keep the directions apart (MM2's rule), and the registry is not needed.
+   */
+  private get loopPrevention(): boolean {
+    return this.config.replicationPolicy === 'identity';
+  }
+
   private createRunner(task: Task): MirrorTaskRunner {
     const runner = new MirrorTaskRunner({
       ...this.options.taskSettings,
@@ -420,6 +439,9 @@ export class Flow {
       offsetSyncsLocation: this.config.offsetSyncsTopicLocation,
       offsetSyncsTopic: this.offsetSyncsTopic.topic,
       offsetLagMax: this.config.offsetLagMax,
+      ...(this.loopPrevention
+        ? { loopPrevention: { separator: this.config.replicationPolicySeparator } }
+        : {}),
       nowMs: () => this.clock.nowMs(),
       logger: this.logger.child({ task: task.taskId }),
     });
