@@ -26,6 +26,7 @@ export {
   type ProduceResult,
   type ProducerIdAndEpoch,
 } from './cluster-client.js';
+export { type CoalescedFetchClient, CoalescingFetcher } from './coalescing-fetcher.js';
 export {
   type Connection,
   type ConnectionLane,

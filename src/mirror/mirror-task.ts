@@ -1,4 +1,4 @@
-import { ClusterClient, type ClusterClientOptions } from '../client/index.js';
+import { ClusterClient, type ClusterClientOptions, CoalescingFetcher } from '../client/index.js';
 import { type Logger, silentLogger } from '../common/logger.js';
 import { isKafkaError } from '../protocol/errors/index.js';
 import { lastOffsetDelta, maxTimestamp, recordsCount } from '../protocol/records/batch-header.js';
@@ -136,6 +136,7 @@ export class MirrorTaskRunner implements TaskRunner {
   private readonly logger: Logger;
   private readonly nowMs: () => number;
   private source: ClusterClient | undefined;
+  private sourceFetcher: CoalescingFetcher | undefined;
   private target: ClusterClient | undefined;
   private syncClient: ClusterClient | undefined;
   private syncWriter: OffsetSyncWriter | undefined;
@@ -178,6 +179,8 @@ export class MirrorTaskRunner implements TaskRunner {
     if (this.source) throw new Error(`task ${this.task.taskId} already started`);
     const { task } = this;
     this.source = new ClusterClient(this.options.clusterClientOptions(task.sourceAlias));
+    // One Fetch per source broker for all of this task's partitions (see CoalescingFetcher).
+    this.sourceFetcher = new CoalescingFetcher(this.source);
     this.target = new ClusterClient(this.options.clusterClientOptions(task.targetAlias));
     this.syncClient = (this.options.offsetSyncsLocation ?? 'source') === 'source' ? this.source : this.target;
     this.syncWriter = new OffsetSyncWriter(this.syncClient, { topic: this.syncsTopic, nowMs: this.nowMs });
@@ -289,7 +292,7 @@ export class MirrorTaskRunner implements TaskRunner {
     if (this.stopping) return;
     this.options.hooks?.onResumed?.(p.tp, resume.sourceOffset, resume.matchedBatches);
 
-    const reader = new SourceReader(source, {
+    const reader = new SourceReader(this.sourceFetcher!, {
       topic,
       partition,
       startOffset: resume.sourceOffset,
