@@ -25,6 +25,12 @@ export interface PartitionWriterOptions {
   producer: PartitionProducerState;
   /** Produce timeout sent to the broker. @defaultValue 30000 */
   timeoutMs?: number;
+  /**
+   * The producer id has appended nothing to this partition yet (the broker has no state for it): the first
+   * batch is sent alone and the others wait for its acknowledgement (see the class header).
+   * @defaultValue producer.nextSequence === 0
+   */
+  newProducerId?: boolean;
 }
 
 const SEQUENCE_WRAP = 0x8000_0000;
@@ -51,6 +57,15 @@ export function nextSequenceAfter(baseSequence: number, delta: number): number {
  * a broker remembers for de-duplication). Sequences make reordering harmless: a batch that overtakes its
  * predecessor is refused with OUT_OF_ORDER_SEQUENCE_NUMBER, never appended out of place.
  *
+ * Rule for a new producer id: the broker keeps no state for a producer id until it appends a batch of it,
+ * and, as Kafka does, accepts any sequence as that first batch. Had the first batch been refused (e.g. an
+ * INVALID_RECORD), a pipelined second batch with a higher sequence would then be appended as the first,
+ * leaving the refused batch's records missing on the target. So while the producer id has no
+ * acknowledged batch on the partition, only its first batch is on the wire: later sends take their
+ * sequences at call time, but their requests go out (in call order) only once the first is acknowledged;
+ * if it fails, they are never sent. From then on the broker knows the producer and its sequence checks make
+ * pipelining safe.
+ *
  * After any failed send the writer is poisoned: later sends reject without sending, and the caller
  * restarts the partition from the resume procedure (task-resume.ts), which finds on the target what was
  * appended. Single-threaded (the event loop): one caller per partition.
@@ -59,6 +74,11 @@ export class PartitionWriter {
   private readonly produceOptions: ProduceOptions;
   private readonly producer: PartitionProducerState;
   private failure: Error | undefined;
+  /** Set while a new producer id's first batch is unacknowledged; later requests wait for it. */
+  private firstAck: Promise<unknown> | undefined;
+  private newProducerId: boolean;
+  /** Sends waiting on firstAck. */
+  private deferred = 0;
 
   constructor(
     private readonly client: ProduceClient,
@@ -66,6 +86,7 @@ export class PartitionWriter {
   ) {
     this.producer = { ...options.producer };
     this.produceOptions = { acks: -1, timeoutMs: options.timeoutMs ?? 30_000 };
+    this.newProducerId = options.newProducerId ?? options.producer.nextSequence === 0;
   }
 
   get topic(): string {
@@ -105,6 +126,30 @@ export class PartitionWriter {
       baseSequence: producer.nextSequence,
     });
     producer.nextSequence = nextSequenceAfter(producer.nextSequence, lastOffsetDelta(batch, 0));
+    const gate = this.firstAck;
+    if (gate !== undefined) {
+      // Callbacks on one promise run in registration order (also once it has resolved), so the waiting
+      // requests go out in call order; the gate stays until the last of them is out.
+      this.deferred++;
+      return gate.then(() => {
+        if (--this.deferred === 0) this.firstAck = undefined;
+        if (this.failure) throw this.failure;
+        return this.produce(batch);
+      });
+    }
+    const ack = this.produce(batch);
+    if (this.newProducerId) {
+      this.newProducerId = false;
+      const first = ack.then(() => {
+        if (this.deferred === 0) this.firstAck = undefined;
+      });
+      first.catch(() => {});
+      this.firstAck = first;
+    }
+    return ack;
+  }
+
+  private produce(batch: Buffer): Promise<number> {
     return this.client.produce(this.options.topic, this.options.partition, batch, this.produceOptions).then(
       (result) => result.baseOffset,
       (err: unknown) => {

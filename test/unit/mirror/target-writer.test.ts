@@ -83,7 +83,7 @@ describe('PartitionWriter', () => {
     const writer = new PartitionWriter(client, {
       topic: 't',
       partition: 0,
-      producer: { producerId: 1, producerEpoch: 0, nextSequence: 0 },
+      producer: { producerId: 1, producerEpoch: 0, nextSequence: 7 },
     });
     const first = writer.send(log.data(1));
     const second = writer.send(log.data(1));
@@ -94,6 +94,67 @@ describe('PartitionWriter', () => {
     expect(client.pending).toHaveLength(2);
     client.pending[1]!.reject(new KafkaError('OUT_OF_ORDER_SEQUENCE_NUMBER'));
     await expect(second).rejects.toThrow();
+  });
+
+  it('a new producer id: only its first batch is on the wire until acknowledged, then the rest in call order', async () => {
+    const log = new PartitionLog();
+    const client = new HeldClient();
+    const writer = new PartitionWriter(client, {
+      topic: 't',
+      partition: 0,
+      producer: { producerId: 9, producerEpoch: 0, nextSequence: 0 },
+    });
+    const batches = [log.data(2), log.data(3), log.data(1)];
+    const acks = batches.map((b) => writer.send(b));
+    // Sequences are taken at call time; only the first request is out.
+    expect(batches.map((b) => baseSequence(b))).toEqual([0, 2, 5]);
+    expect(client.pending).toHaveLength(1);
+    client.pending[0]!.resolve(ok(0));
+    expect(await acks[0]).toBe(0);
+    // A send made as soon as the first ack is seen still queues behind the waiting ones.
+    const late = log.data(1);
+    const lateAck = writer.send(late);
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    expect(client.pending.map((p) => p.records)).toEqual([...batches, late]);
+    for (const [i, p] of client.pending.entries()) if (i > 0) p.resolve(ok(i * 10));
+    expect(await Promise.all([acks[1], acks[2], lateAck])).toEqual([10, 20, 30]);
+    // From now on the broker knows the producer: requests are pipelined again.
+    const more = [writer.send(log.data(1)), writer.send(log.data(1))];
+    expect(client.pending).toHaveLength(6);
+    client.pending[4]!.resolve(ok(40));
+    client.pending[5]!.resolve(ok(41));
+    expect(await Promise.all(more)).toEqual([40, 41]);
+  });
+
+  it('a new producer id whose first batch is refused never sends the later ones', async () => {
+    const log = new PartitionLog();
+    const client = new HeldClient();
+    const writer = new PartitionWriter(client, {
+      topic: 't',
+      partition: 0,
+      producer: { producerId: 9, producerEpoch: 0, nextSequence: 0 },
+    });
+    const first = writer.send(log.data(1));
+    const second = writer.send(log.data(1));
+    const third = writer.send(log.data(1));
+    client.pending[0]!.reject(new KafkaError('INVALID_RECORD'));
+    await expect(first).rejects.toThrow('INVALID_RECORD');
+    await expect(second).rejects.toThrow('INVALID_RECORD');
+    await expect(third).rejects.toThrow('INVALID_RECORD');
+    expect(client.pending).toHaveLength(1);
+  });
+
+  it('a continued producer (newProducerId false) pipelines from its first send', () => {
+    const log = new PartitionLog();
+    const client = new HeldClient();
+    const writer = new PartitionWriter(client, {
+      topic: 't',
+      partition: 0,
+      producer: { producerId: 9, producerEpoch: 0, nextSequence: 0 },
+      newProducerId: false,
+    });
+    for (let i = 0; i < 3; i++) void writer.send(log.data(1)).catch(() => {});
+    expect(client.pending).toHaveLength(3);
   });
 
   it('sequences wrap at int32 as brokers count them', () => {
