@@ -4,6 +4,7 @@ import { isKafkaError } from '../protocol/errors/index.js';
 import { lastOffsetDelta, maxTimestamp, recordsCount } from '../protocol/records/batch-header.js';
 import type { Task, TaskPartition, TaskRunner } from '../runtime/index.js';
 import type { KeptBatch } from './batch-filter.js';
+import { hasOffsetHoles, type OffsetStretch, reencodeContiguous } from './batch-reencode.js';
 import { MirrorLoopGuard } from './loop-guard.js';
 import type { OffsetSyncPoint, PartitionOffsetMapping } from './offset-mapping.js';
 import { type PartitionOffsetSync, syncsOfPartition } from './offset-sync-log.js';
@@ -108,6 +109,12 @@ interface PartitionState {
 }
 
 const MAX_RESTART_BACKOFF_MS = 2000;
+
+/** What goes to the target for a kept batch: its own bytes, or its re-encoding and where its records come from. */
+interface SentBatch {
+  readonly batch: Buffer;
+  readonly stretches: OffsetStretch[] | undefined;
+}
 
 /**
  * Runs one mirror task: for each source partition, resume (task-resume.ts), then forever
@@ -287,7 +294,12 @@ export class MirrorTaskRunner implements TaskRunner {
       producer = { ...fresh, nextSequence: 0 };
     }
     p.freshProducer = false;
-    const writer = new PartitionWriter(target, { topic: p.remoteTopic, partition, producer });
+    const writer = new PartitionWriter(target, {
+      topic: p.remoteTopic,
+      partition,
+      producer,
+      newProducerId: continued === null,
+    });
     await writer.ready();
     if (this.stopping) return;
     this.options.hooks?.onResumed?.(p.tp, resume.sourceOffset, resume.matchedBatches);
@@ -331,11 +343,23 @@ export class MirrorTaskRunner implements TaskRunner {
       if (inFlight === 0 && sentThrough > mapping.sourceNext)
         mapping.markMirroredUpTo(sentThrough, targetEnd);
     };
-    const acked = (kept: KeptBatch, targetBase: number, chunk: SourceChunk) => {
+    const acked = (kept: KeptBatch, sent: SentBatch, targetBase: number, chunk: SourceChunk) => {
       inFlight--;
-      const batch = kept.batch;
-      const sync = mapping.onBatchMirrored(kept.baseOffset, kept.lastOffset, targetBase);
-      if (sync) this.emitSync(p, sync);
+      const batch = sent.batch;
+      const firstSource = sent.stretches ? sent.stretches[0]!.sourceBase : kept.baseOffset;
+      // Nothing mapped yet: the task read from its start (the source's log start), and what lies before
+      // the first record was compacted away — a leading gap, made durable ahead of the first batch's sync.
+      const lead = mapping.onLeadingGap(resume.sourceOffset, firstSource, targetBase);
+      if (lead) this.emitSync(p, lead);
+      if (sent.stretches) {
+        for (const st of sent.stretches) {
+          const sync = mapping.onBatchMirrored(st.sourceBase, st.sourceLast, targetBase + st.targetDelta);
+          if (sync) this.emitSync(p, sync);
+        }
+      } else {
+        const sync = mapping.onBatchMirrored(kept.baseOffset, kept.lastOffset, targetBase);
+        if (sync) this.emitSync(p, sync);
+      }
       targetEnd = targetBase + lastOffsetDelta(batch, 0) + 1;
       const now = this.nowMs();
       const m = p.metrics;
@@ -363,6 +387,11 @@ export class MirrorTaskRunner implements TaskRunner {
         p.metrics.batchesDropped += chunk.dropped + chunk.kept.length - copied.length;
         let sentAll = true;
         for (const kept of copied) {
+          // A batch compaction left holes in cannot be appended as is (batch-reencode.ts): re-encoded,
+          // alone; every other batch goes as the fetched bytes.
+          const sent: SentBatch = hasOffsetHoles(kept.batch)
+            ? await reencodeContiguous(kept.batch)
+            : { batch: kept.batch, stretches: undefined };
           while (inFlight >= maxInFlight && failure === undefined && !this.killed) {
             await new Promise<void>((resolve) => {
               slotWaiter = resolve;
@@ -373,7 +402,7 @@ export class MirrorTaskRunner implements TaskRunner {
             break;
           }
           inFlight++;
-          const ack = writer.send(kept.batch);
+          const ack = writer.send(sent.batch);
           ack.catch(() => {});
           this.options.hooks?.onBatchSent?.(p.tp, kept.baseOffset);
           // Every ack is awaited, even after a failure, so that no request of this incarnation is still in
@@ -388,7 +417,7 @@ export class MirrorTaskRunner implements TaskRunner {
             }
             if (failure !== undefined || this.killed) return;
             try {
-              acked(kept, targetBase, chunk);
+              acked(kept, sent, targetBase, chunk);
             } catch (err) {
               fail(err); // the mapping refused the batch: the target is not what this incarnation thinks
             }

@@ -9,7 +9,9 @@
  * how far it has been mirrored.
  *
  * Invariant (precondition: the remote partition holds only this task's writes, in order):
- *   - sourceStart and targetStart are both strictly increasing over the runs;
+ *   - sourceStart and targetStart are both strictly increasing over the runs, except that the first run may
+ *     have length zero (a leading gap: where the task started reading, before its first record — see
+ *     onLeadingGap) and share its targetStart with the second;
  *   - run i covers source [sourceStart_i, sourceStart_i + len_i) where len_i = targetStart_{i+1} - targetStart_i
  *     (the last run: up to `lastRunSourceEnd`), and source offset O in it sits at target O + shift_i;
  *   - source offsets after run i's cover and before sourceStart_{i+1} were read and dropped by the task;
@@ -28,7 +30,10 @@
  * Offset-syncs: every run start is emitted as a sync (upstream = the batch's base offset), and within a run a
  * sync at the last offset of a batch whenever the target moved by `offsetLagMax` or more since the previous
  * sync, so that readers of MirrorMaker 2's format see fresh syncs. Every sync names a source offset covered by
- * a mirrored batch, which keeps MM2's reading of a sync (`O > upstream` ⇒ at least `downstream + 1`) safe.
+ * a mirrored batch, which keeps MM2's reading of a sync (`O > upstream` ⇒ at least `downstream + 1`) safe —
+ * save the one leading-gap sync (onLeadingGap), which names where the task started reading: an MM2 reader
+ * translates offsets strictly between it and the first record one record too far (Ferry's own readers
+ * rebuild the zero-length run and are exact).
  * Offsets dropped after the last mirrored batch (see markMirroredUpTo) are known in memory only.
  *
  * Not safe for concurrent use: the task owning the partition serialises every call.
@@ -121,7 +126,20 @@ export class PartitionOffsetMapping {
       throw new RangeError(`batch last offset ${sourceLastOffset} below its base ${sourceBaseOffset}`);
     const shift = targetBaseOffset - sourceBaseOffset;
     const n = this.count;
-    if (n > 0 && shift === this.targetStarts[n - 1]! - this.sourceStarts[n - 1]!) {
+    if (
+      n === 1 &&
+      targetBaseOffset === this.targetStarts[0]! &&
+      sourceBaseOffset > this.sourceStarts[0]! &&
+      this.lastRunSourceEnd === this.sourceStarts[0]! + 1
+    ) {
+      // The only run is a leading-gap sync read back without the sync of the batch it names (a crash
+      // between the two): no record can sit at its target start but this batch's first one. Shrink it to
+      // the zero-length run onLeadingGap would have made.
+      this.lastRunSourceEnd = this.sourceStarts[0]!;
+      this.sourceNextOffset = this.lastRunSourceEnd;
+      this.targetNextOffset = targetBaseOffset;
+    }
+    if (this.count > 0 && shift === this.targetStarts[n - 1]! - this.sourceStarts[n - 1]!) {
       if (sourceBaseOffset < this.sourceStarts[n - 1]!)
         throw new RangeError(`batch at source ${sourceBaseOffset} is below the last run's start`);
       if (sourceBaseOffset >= this.lastRunSourceEnd) this.checkAppendable(sourceBaseOffset, targetBaseOffset);
@@ -143,6 +161,33 @@ export class PartitionOffsetMapping {
     this.sourceNextOffset = this.lastRunSourceEnd;
     this.targetNextOffset = this.lastRunSourceEnd + shift;
     return this.emit(sourceBaseOffset, targetBaseOffset);
+  }
+
+  /**
+   * The task began reading the partition at `sourceStart` (the source's log start when it first started)
+   * with nothing mirrored yet, and its first mirrored record, from a later source offset, was acknowledged
+   * at `targetStart`: every source offset in between was read and found empty (compacted away), so they
+   * all translate to `targetStart`. Recorded as a zero-length first run (sourceStart, targetStart) — the
+   * first batch's own run then starts at the same target offset — and returned as the sync to persist
+   * before that batch's: a reader rebuilding the mapping (offset-sync-log.ts runsFromSyncs) learns where
+   * the task started and translates offsets from there. Offsets below `sourceStart` stay 'before-start'.
+   * Returns undefined (and records nothing) when runs exist already or the first record is at sourceStart.
+   */
+  onLeadingGap(
+    sourceStart: number,
+    firstSourceOffset: number,
+    targetStart: number,
+  ): OffsetSyncPoint | undefined {
+    if (this.count > 0 || firstSourceOffset <= sourceStart) return undefined;
+    if (targetStart < this.targetNextOffset)
+      throw new RangeError(
+        `target start ${targetStart} below the mapped target end ${this.targetNextOffset}`,
+      );
+    this.pushRun(sourceStart, targetStart);
+    this.lastRunSourceEnd = sourceStart;
+    if (this.sourceNextOffset < sourceStart) this.sourceNextOffset = sourceStart;
+    this.targetNextOffset = targetStart;
+    return this.emit(sourceStart, targetStart);
   }
 
   /**
@@ -201,9 +246,12 @@ export class PartitionOffsetMapping {
    */
   restore(runs: readonly OffsetRun[], lastRunSourceEnd: number): void {
     for (let i = 1; i < runs.length; i++) {
+      // A zero-length first run (a leading gap, see onLeadingGap) shares its target start with the next.
+      const sameTargetAllowed = i === 1;
       if (
         runs[i]!.sourceStart <= runs[i - 1]!.sourceStart ||
-        runs[i]!.targetStart <= runs[i - 1]!.targetStart
+        runs[i]!.targetStart < runs[i - 1]!.targetStart ||
+        (runs[i]!.targetStart === runs[i - 1]!.targetStart && !sameTargetAllowed)
       )
         throw new RangeError(`runs not strictly increasing at index ${i}`);
     }

@@ -16,6 +16,10 @@ import {
  * A sync that contradicts the mapping built so far (the upstream offset rewound, e.g. the source topic was
  * recreated, or the target went backwards) discards everything before it, as MirrorMaker 2's store does:
  * older offsets become "before-start" rather than being translated against a history that no longer holds.
+ *
+ * A first sync followed by one with a higher upstream and the same downstream is a leading gap: the task
+ * started reading at the first one's upstream and found nothing before the second's, so everything from the
+ * first upstream on translates to that downstream (a zero-length first run; offset-mapping.ts onLeadingGap).
  */
 export interface PartitionOffsetSync extends OffsetSyncPoint {
   readonly topic: string;
@@ -40,6 +44,13 @@ export function runsFromSyncs(syncs: Iterable<OffsetSyncPoint>): {
   for (const { upstreamOffset: u, downstreamOffset: d } of syncs) {
     const last = runs.at(-1);
     if (last === undefined) {
+      runs.push({ sourceStart: u, targetStart: d });
+      end = u + 1;
+      continue;
+    }
+    if (runs.length === 1 && end === last.sourceStart + 1 && d === last.targetStart && u > last.sourceStart) {
+      // The first sync was a leading gap (PartitionOffsetMapping.onLeadingGap): where the task started
+      // reading, before its first record, which this sync names. A zero-length run, then this one.
       runs.push({ sourceStart: u, targetStart: d });
       end = u + 1;
       continue;

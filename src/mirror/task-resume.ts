@@ -22,6 +22,7 @@ import {
 } from '../protocol/records/batch-header.js';
 import { RecordSetIterator } from '../protocol/records/record-set.js';
 import type { KeptBatch } from './batch-filter.js';
+import { hasOffsetHoles, type OffsetStretch, reencodedCopyStretches } from './batch-reencode.js';
 import type {
   OffsetSyncPoint,
   PartitionOffsetMapping,
@@ -42,6 +43,10 @@ import { nextSequenceAfter, type PartitionProducerState } from './target-writer.
  * batchLength, the attributes except the transactional bit, lastOffsetDelta, baseTimestamp, maxTimestamp,
  * recordsCount and the whole records section (baseOffset and partitionLeaderEpoch are the target broker's,
  * producerId/producerEpoch/baseSequence and the CRC the mirror's).
+ *
+ * The one exception: a source batch compaction left holes in (recordsCount < lastOffsetDelta + 1) is
+ * re-encoded with contiguous offsets (batch-reencode.ts); its copy is recognised by its decoded records
+ * (count, keys, values, headers, timestamps), tried only when the byte comparison fails for such a batch.
  *
  * Why it holds across crashes:
  * 1. A sync is written only after the target acknowledged the batch it names, so the last durable sync
@@ -189,6 +194,8 @@ export async function resumePartition(input: ResumeInput): Promise<PartitionResu
   const targetEnd = (await target.listOffsets(remoteTopic, partition, 'latest')).offset;
   let upstream: number;
   let downstream: number;
+  /** Where the crashed incarnation began reading, when no sync says so: the source's log start. */
+  let startedFrom: number | undefined;
   if (lastSync) {
     upstream = lastSync.upstreamOffset;
     downstream = lastSync.downstreamOffset;
@@ -199,6 +206,7 @@ export async function resumePartition(input: ResumeInput): Promise<PartitionResu
     }
   } else {
     upstream = (await source.listOffsets(topic, partition, 'earliest')).offset;
+    startedFrom = upstream;
     downstream = (await target.listOffsets(remoteTopic, partition, 'earliest')).offset;
   }
   if (downstream >= targetEnd) {
@@ -259,13 +267,32 @@ export async function resumePartition(input: ResumeInput): Promise<PartitionResu
             `${remoteTopic}-${partition} batch at ${baseOffset(t, 0)} has no kept source batch left in ${topic}-${partition} (source read to ${reader.nextOffset})`,
           );
         }
+        const tBase = baseOffset(t, 0);
+        let stretches: OffsetStretch[] | undefined;
         if (!isCopyOf(t, s.batch)) {
-          throw new MirrorInvariantError(
-            `${remoteTopic}-${partition} batch at ${baseOffset(t, 0)} is not the copy of ${topic}-${partition} batch at ${s.baseOffset}`,
-          );
+          // A source batch with holes went re-encoded (batch-reencode.ts): compare its records instead.
+          stretches = hasOffsetHoles(s.batch) ? await reencodedCopyStretches(t, s.batch) : undefined;
+          if (stretches === undefined) {
+            throw new MirrorInvariantError(
+              `${remoteTopic}-${partition} batch at ${tBase} is not the copy of ${topic}-${partition} batch at ${s.baseOffset}`,
+            );
+          }
         }
-        const sync = mapping.onBatchMirrored(s.baseOffset, s.lastOffset, baseOffset(t, 0));
-        if (sync) missingSyncs.push(sync);
+        if (startedFrom !== undefined) {
+          const lead = mapping.onLeadingGap(startedFrom, stretches?.[0]?.sourceBase ?? s.baseOffset, tBase);
+          if (lead) missingSyncs.push(lead);
+        }
+        if (stretches === undefined) {
+          const sync = mapping.onBatchMirrored(s.baseOffset, s.lastOffset, tBase);
+          if (sync) missingSyncs.push(sync);
+        } else {
+          for (const st of stretches) {
+            // Stretches wholly below the last sync are in the restored runs already.
+            if (st.sourceLast < upstream) continue;
+            const sync = mapping.onBatchMirrored(st.sourceBase, st.sourceLast, tBase + st.targetDelta);
+            if (sync) missingSyncs.push(sync);
+          }
+        }
         sourceOffset = s.lastOffset + 1;
         lastTarget = t;
         matched++;

@@ -27,10 +27,12 @@ import { lowerBound, type RawLog, readRawLog } from '../../harness/raw-log.js';
  * The source, east (one broker):
  *   events (4 partitions, delete): rounds of plain multi-record batches interleaved with two transactional
  *     producers' batches, committed or aborted (markers occupy offsets; aborted data is dropped by the mirror);
- *   ledger (2 partitions, compact, 1 KiB segments): many single-record updates of six keys between
- *     multi-record batches of distinct keys, then a tail of fresh keys that rolls them into inactive segments;
- *     one compaction pass (a LogCleaner run on east's log before mirroring starts) removes most update batches
- *     whole — gaps between batches.
+ *   ledger (2 partitions, compact, 1 KiB segments): multi-record batches of updates of six keys (a key may
+ *     repeat within a batch) between batches of fresh keys, then a tail of fresh keys that rolls them into
+ *     inactive segments; one compaction pass (a LogCleaner run on east's log before mirroring starts)
+ *     removes the first update batches whole (a gap before the first surviving batch, with the log start
+ *     still 0), removes others whole (gaps between batches) and empties others partly — batches with holes
+ *     (recordsCount < lastOffsetDelta + 1), which the mirror re-encodes with contiguous offsets.
  * The flow east->west runs twice: a first MirrorMaker mirrors, stops; more transactional rounds are written;
  * a second MirrorMaker resumes (a new run of the tasks).
  * West's cleaner is off: its remote ledger copy (cleanup.policy compact, synced) must stay as mirrored, or
@@ -42,16 +44,9 @@ import { lowerBound, type RawLog, readRawLog } from '../../harness/raw-log.js';
  * sync a sentinel record is appended to every source partition and mirrored, so positions at the log end
  * read something next too.
  *
- * Known gaps of the mirror, left out here and reported (issue 5):
- * - A compaction gap *before the first surviving batch* (the log start offset stays 0 while offsets 0..n-1
- *   were compacted away) is never checkpointed: PartitionOffsetMapping.translate answers "before-start" for
- *   it and the CheckpointEmitter retries it forever, although the task read the partition from its log start
- *   and knows those offsets translate to the first mirrored record. Positions are drawn from the first batch on.
- * - A compacted batch that lost records *inside* it (recordsCount < lastOffsetDelta + 1) cannot be appended
- *   by the flow: the target broker refuses a producer's batch whose count disagrees with its offset span
- *   (INVALID_RECORD, as Kafka's LogValidator does), and the task restarts forever. The ledger is therefore
- *   written so that compaction removes whole batches only (single-record updates; multi-record batches of
- *   distinct keys), which still leaves gaps between batches and mid-batch positions.
+ * Positions are drawn over the whole log from its start offset: before the first surviving batch (where
+ * the task started reading), in holes inside batches, between batches, at markers, in aborted data and at
+ * the log end.
  */
 
 const SEED = Number(process.env.FERRY_TEST_SEED ?? 0x5eed_0005);
@@ -190,7 +185,7 @@ beforeAll(async () => {
     startClusterHarness({
       brokers: 1,
       name: 'east',
-      overrides: { 'log.cleaner.backoff.ms': 100, 'log.cleaner.min.cleanable.ratio': 0.01 },
+      overrides: { 'log.cleaner.enable': false },
     }),
     startClusterHarness({ brokers: 1, name: 'west', overrides: { 'log.cleaner.enable': false } }),
   ]);
@@ -216,14 +211,17 @@ beforeAll(async () => {
     ],
   });
 
-  // The ledger: 160 single-record updates of six keys, with a batch of 2..9 fresh keys after every tenth;
-  // then 12 batches of fresh keys that roll the updates into inactive segments. Compaction removes whole
-  // update batches only (see the header for why no batch is left with holes).
+  // The ledger: 60 batches of 2..7 updates of six keys, with a batch of 2..9 fresh keys after every fifth;
+  // then 12 batches of fresh keys that roll the updates into inactive segments. Compaction leaves the update
+  // batches whole, partly emptied (holes) or gone.
   for (let partition = 0; partition < LEDGER_PARTITIONS; partition++) {
     const p = { topic: 'ledger', partition };
-    for (let u = 0; u < 160; u++) {
-      await produceBatch(p, [`key-${int(LEDGER_KEYS)}`]);
-      if (u % 10 === 9)
+    for (let u = 0; u < 60; u++) {
+      await produceBatch(
+        p,
+        Array.from({ length: 2 + int(6) }, () => `key-${int(LEDGER_KEYS)}`),
+      );
+      if (u % 5 === 4)
         await produceBatch(
           p,
           Array.from({ length: 2 + int(8) }, (_, i) => `fresh-${u}-${i}`),
@@ -236,16 +234,20 @@ beforeAll(async () => {
       );
   }
 
-  // A compaction pass over each ledger partition, run here with a LogCleaner of our own: the broker's
-  // periodic pass (log.cleaner.backoff.ms) is never scheduled (Broker.runCompaction has no caller).
+  // One compaction pass over each ledger partition, run here with a LogCleaner of our own (east's periodic
+  // cleaner is off, so that the log mirrored is exactly the one checked below).
   const cleaner = new LogCleaner({ clock: systemClock });
   for (let partition = 0; partition < LEDGER_PARTITIONS; partition++) {
     const log = east.cluster.broker(1).replicaManager.partition('ledger', partition)!.log;
     expect(await log.maybeClean(cleaner, 0)).toBeDefined();
     expect(log.dirtyRatio()).toBe(0);
     const raw = await readRawLog(eastClient, 'ledger', partition);
-    // Compaction removed most update batches: gaps between batches.
-    expect(raw.batches.length).toBeLessThan(160 / 2);
+    // Compaction left every shape the mirror must handle: a gap before the first surviving batch, gaps
+    // between batches, holes inside batches.
+    expect(raw.logStartOffset).toBe(0);
+    expect(raw.batches[0]!.baseOffset).toBeGreaterThan(0);
+    expect(raw.batches.length).toBeLessThan(60 + 12 + 12);
+    expect(raw.batchHoles.length).toBeGreaterThan(0);
     expect(raw.kept.length).toBeLessThan(raw.highWatermark);
   }
 
@@ -298,7 +300,16 @@ afterAll(async () => {
   await Promise.allSettled([east?.close(), west?.close()]);
 }, 30_000);
 
-type Kind = 'mid-batch' | 'batch-start' | 'compaction-gap' | 'marker' | 'aborted' | 'log-end' | 'uniform';
+type Kind =
+  | 'mid-batch'
+  | 'batch-start'
+  | 'compaction-gap'
+  | 'leading-gap'
+  | 'batch-hole'
+  | 'marker'
+  | 'aborted'
+  | 'log-end'
+  | 'uniform';
 
 interface Position extends Partition {
   readonly group: string;
@@ -306,14 +317,15 @@ interface Position extends Partition {
   readonly offset: number;
 }
 
-/** Offsets of each kind in one partition's log (every offset in [first batch, HW] falls in one or more). */
+/** Offsets of each kind in one partition's log (every offset in [log start, HW] falls in one or more). */
 function offsetsByKind(log: RawLog): Map<Kind, number[]> {
   const kept = new Set(log.kept.map((r) => r.offset));
   const midBatch: number[] = [];
   const batchStart: number[] = [];
   const gaps: number[] = [...log.batchHoles];
-  // Positions below the first batch are left out: see "Known gap" in the header.
-  let expected = log.batches[0]?.baseOffset ?? log.logStartOffset;
+  const firstBatch = log.batches[0]?.baseOffset ?? log.highWatermark;
+  const leading = Array.from({ length: firstBatch - log.logStartOffset }, (_, i) => log.logStartOffset + i);
+  let expected = log.logStartOffset;
   for (const b of log.batches) {
     for (; expected < b.baseOffset; expected++) gaps.push(expected);
     expected = b.lastOffset + 1;
@@ -325,12 +337,14 @@ function offsetsByKind(log: RawLog): Map<Kind, number[]> {
     }
   }
   for (; expected < log.highWatermark; expected++) gaps.push(expected);
-  const first = log.batches[0]?.baseOffset ?? log.logStartOffset;
+  const first = log.logStartOffset;
   const uniform = Array.from({ length: log.highWatermark - first + 1 }, (_, i) => first + i);
   return new Map<Kind, number[]>([
     ['mid-batch', midBatch],
     ['batch-start', batchStart],
     ['compaction-gap', gaps],
+    ['leading-gap', leading],
+    ['batch-hole', [...log.batchHoles]],
     ['marker', log.markers],
     ['aborted', log.aborted],
     ['log-end', [log.highWatermark]],
@@ -342,12 +356,14 @@ function offsetsByKind(log: RawLog): Map<Kind, number[]> {
 function choosePositions(logs: Map<string, RawLog>): Position[] {
   const kinds = new Map(PARTITIONS.map((p) => [pkey(p), offsetsByKind(logs.get(pkey(p))!)]));
   const weights: Array<[Kind, number]> = [
-    ['mid-batch', 0.3],
-    ['compaction-gap', 0.2],
+    ['mid-batch', 0.25],
+    ['compaction-gap', 0.15],
+    ['leading-gap', 0.05],
+    ['batch-hole', 0.1],
     ['marker', 0.15],
     ['aborted', 0.15],
     ['batch-start', 0.1],
-    ['uniform', 0.1],
+    ['uniform', 0.05],
   ];
   const out: Position[] = [];
   const add = (p: Partition, kind: Kind, offset: number) =>
@@ -420,7 +436,15 @@ describe('exact offset translation east->west', () => {
     const kindCount = new Map<Kind, number>();
     for (const pos of positions) kindCount.set(pos.kind, (kindCount.get(pos.kind) ?? 0) + 1);
     // Every kind of discontinuity is represented.
-    for (const kind of ['mid-batch', 'compaction-gap', 'marker', 'aborted', 'log-end'] as const)
+    for (const kind of [
+      'mid-batch',
+      'compaction-gap',
+      'leading-gap',
+      'batch-hole',
+      'marker',
+      'aborted',
+      'log-end',
+    ] as const)
       expect(kindCount.get(kind) ?? 0, kind).toBeGreaterThan(0);
 
     const committer = new RawGroupOffsetCommitter(eastClient);
@@ -500,9 +524,9 @@ describe('exact offset translation east->west', () => {
     expect(reference.redelivered).toBeGreaterThanOrEqual(0);
 
     // A handful of real consumers on west: each group's first record is the one east would hand it next.
-    const samples = (['mid-batch', 'compaction-gap', 'marker', 'aborted', 'log-end'] as const).map(
-      (kind) => positions.find((pos) => pos.kind === kind)!,
-    );
+    const samples = (
+      ['mid-batch', 'compaction-gap', 'leading-gap', 'batch-hole', 'marker', 'aborted', 'log-end'] as const
+    ).map((kind) => positions.find((pos) => pos.kind === kind)!);
     await Promise.all(
       samples.map(async (pos) => {
         const src = source.get(pkey(pos))!;
