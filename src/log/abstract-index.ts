@@ -96,6 +96,11 @@ export abstract class AbstractIndex {
   }
 
   /** Writes the entries not yet in the file in one write; fsyncs when asked. */
+  /** Whether every entry is in the file (not necessarily fsynced). */
+  get isPersisted(): boolean {
+    return this.persistedCount === this.count && !this.fileDeferred;
+  }
+
   flush(fsync = true): void {
     if (this.persistedCount === this.count) {
       // An empty new file has no data to make durable; its directory entry is not fsynced either (a crash

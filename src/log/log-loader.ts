@@ -97,6 +97,7 @@ export function loadSegments(opts: LoadOptions): LoadedSegments {
     }
     if (reason === undefined) {
       segments.add(segment);
+      if (lostBetween(segment, next, opts.recoveryPoint, dir, opened.slice(i + 1), reports, logger)) break;
       continue;
     }
     const result = segment.recover(opts.onRecoveredBatch);
@@ -122,6 +123,7 @@ export function loadSegments(opts: LoadOptions): LoadedSegments {
       logger.warn({ ...report, dir }, 'rebuilt the indexes of a segment');
       reports.push(report);
     }
+    if (lostBetween(segment, next, opts.recoveryPoint, dir, opened.slice(i + 1), reports, logger)) break;
   }
   // An emptied last segment that follows a non-empty one is kept: its base is where the next append goes.
   if (segments.isEmpty()) {
@@ -212,4 +214,34 @@ function completeSwap(dir: string, swapName: string, config: LogConfig, nowMs: n
     }
   }
   logger.info({ file: swapName, base, next }, 'completed an interrupted segment swap');
+}
+
+/**
+ * A segment is created at the log end when the previous one rolls, so past the recovery point the next segment
+ * always starts exactly where the previous one ends. A crash that lost the unfsynced tail of a rolled segment
+ * (its flush runs after the roll) while a later segment's file survived leaves a hole: the offsets in it were never
+ * durable, and everything after it must go too, or the log would skip offsets. Returns whether it cut there.
+ */
+function lostBetween(
+  segment: LogSegment,
+  next: LogSegment | undefined,
+  recoveryPoint: number,
+  dir: string,
+  later: readonly { segment: LogSegment }[],
+  reports: RecoveryReport[],
+  logger: Logger,
+): boolean {
+  if (next === undefined || next.baseOffset <= recoveryPoint || next.baseOffset <= segment.nextOffset)
+    return false;
+  const dropped = later.map((o) => o.segment);
+  for (const d of dropped) d.deleteFiles();
+  const report: RecoveryReport = {
+    segment: segment.baseOffset,
+    truncatedBytes: 0,
+    reason: `offsets ${segment.nextOffset} to ${next.baseOffset - 1} were lost before they were fsynced`,
+    deletedSegments: dropped.map((d) => d.baseOffset),
+  };
+  logger.warn({ ...report, dir }, 'recovery found a hole after a segment and dropped the segments after it');
+  reports.push(report);
+  return true;
 }

@@ -347,9 +347,44 @@ export class PartitionLog implements CleanableLog {
     if (newOffset >= this.producerState.mapEndOffset) this.producerState.takeSnapshot(newOffset);
     const segment = LogSegment.create(this.dir, newOffset, this.configValue, this.clock.nowMs());
     this.segments.add(segment);
-    this.flush();
+    this.flushRolledSegments(newOffset);
     this.logger.debug({ baseOffset: newOffset, previous: active.baseOffset }, 'rolled a new segment');
     return segment;
+  }
+
+  /** Bumped by every truncation: an asynchronous roll flush that started before it must not move the recovery point. */
+  private flushGeneration = 0;
+  private pendingRollFlushes: Promise<void>[] = [];
+
+  /**
+   * Kafka's flush on roll, but not on the request path: the segments below `upTo` are fsynced in the thread pool
+   * (a segment of up to segment.bytes of dirty data would otherwise stall every partition of the broker), and the
+   * recovery point moves to `upTo` only once they all are — until then recovery would re-verify them, which is
+   * what a crash in that window needs.
+   */
+  private flushRolledSegments(upTo: number): void {
+    const generation = this.flushGeneration;
+    const segments = this.segments.from(this.recoveryPointValue).filter((s) => s.baseOffset < upTo);
+    const pending = Promise.all(segments.map((s) => s.flushAsync())).then(
+      () => {
+        if (this.closed || generation !== this.flushGeneration || upTo <= this.recoveryPointValue) return;
+        this.leaderEpochCache.flush();
+        this.recoveryPointValue = upTo;
+        if (upTo !== this.persistedRecoveryPoint) this.writeRecoveryPoint(upTo);
+      },
+      (err: unknown) => {
+        this.logger.error({ err, upTo }, 'flushing rolled segments failed; the recovery point stays');
+      },
+    );
+    this.pendingRollFlushes.push(pending);
+    void pending.finally(() => {
+      this.pendingRollFlushes = this.pendingRollFlushes.filter((p) => p !== pending);
+    });
+  }
+
+  /** Resolves once the asynchronous flushes of rolled segments started so far have completed (tests, close). */
+  async rollFlushesSettled(): Promise<void> {
+    await Promise.all(this.pendingRollFlushes);
   }
 
   /**
@@ -402,6 +437,7 @@ export class PartitionLog implements CleanableLog {
     if (offset < 0) throw new KafkaError('OFFSET_OUT_OF_RANGE', `cannot truncate to offset ${offset}`);
     if (offset >= this.logEndOffset) return false;
     this.cleaning.logChanged();
+    this.flushGeneration++;
     if (offset < this.logStartOffsetValue) {
       this.truncateFullyAndStartAt(offset);
       return true;
@@ -437,6 +473,7 @@ export class PartitionLog implements CleanableLog {
   truncateFullyAndStartAt(offset: number): void {
     this.ensureOpen();
     this.cleaning.logChanged();
+    this.flushGeneration++;
     const now = this.clock.nowMs();
     for (const segment of [...this.segments.all()]) this.retire(segment, now);
     this.segments.add(LogSegment.create(this.dir, offset, this.configValue, now));
