@@ -327,7 +327,9 @@ describe('ferry cluster start --brokers 3: REST view, reassignment, leader elect
     const metrics = await (await fetch(`${cluster!.rest}/metrics`)).text();
     expect(metrics).toMatch(/^ferry_cluster_offline_partitions\{broker="1"\} 1$/m);
     expect(metrics).toMatch(/^ferry_broker_under_replicated_partitions\{broker="1"\} 2$/m);
-    expect(metrics).toMatch(/^ferry_partition_high_watermark\{topic="myorders",partition="0",broker="1"\} \d+$/m);
+    expect(metrics).toMatch(
+      /^ferry_partition_high_watermark\{topic="myorders",partition="0",broker="1"\} \d+$/m,
+    );
 
     producer = new Kafka({
       clientId: 'e2e-offline',
