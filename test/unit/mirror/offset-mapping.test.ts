@@ -73,6 +73,78 @@ describe('PartitionOffsetMapping', () => {
   });
 });
 
+describe('leading gap (the task started before its first record)', () => {
+  it('translates from where the task started to the first record, and nothing below', () => {
+    const m = new PartitionOffsetMapping({ offsetLagMax: Number.POSITIVE_INFINITY });
+    expect(m.onLeadingGap(0, 7, 0)).toEqual({ upstreamOffset: 0, downstreamOffset: 0 });
+    expect(m.onBatchMirrored(7, 9, 0)).toEqual({ upstreamOffset: 7, downstreamOffset: 0 });
+    for (let o = 0; o <= 7; o++) expect(m.translate(o), `offset ${o}`).toEqual(exact(0));
+    expect(m.translate(9)).toEqual(exact(2));
+    expect(m.translate(10)).toEqual(exact(3));
+    const late = new PartitionOffsetMapping();
+    expect(late.onLeadingGap(5, 7, 0)).toBeDefined();
+    expect(late.onBatchMirrored(7, 7, 0)).toBeDefined();
+    expect(late.translate(4)).toEqual({ kind: 'before-start', firstTargetOffset: 0 });
+    expect(late.translate(5)).toEqual(exact(0));
+  });
+
+  it('is nothing when the first record is where the task started, or runs exist', () => {
+    const m = new PartitionOffsetMapping();
+    expect(m.onLeadingGap(3, 3, 0)).toBeUndefined();
+    m.onBatchMirrored(3, 4, 0);
+    expect(m.onLeadingGap(0, 9, 2)).toBeUndefined();
+    expect(m.runCount).toBe(1);
+  });
+
+  it('survives the offset-syncs: rebuilt with the first batch sync, or alone (its batch sync lost in a crash)', () => {
+    const m = new PartitionOffsetMapping({ offsetLagMax: Number.POSITIVE_INFINITY });
+    const syncs = [m.onLeadingGap(0, 7, 0)!, m.onBatchMirrored(7, 9, 0)!, m.onBatchMirrored(12, 12, 3)!];
+    const rebuilt = mappingFromSyncs(syncs);
+    expect(rebuilt.runs()).toEqual([
+      { sourceStart: 0, targetStart: 0 },
+      { sourceStart: 7, targetStart: 0 },
+      { sourceStart: 12, targetStart: 3 },
+    ]);
+    for (let o = 0; o <= 12; o++) expect(rebuilt.translate(o), `offset ${o}`).toEqual(m.translate(o));
+    // Only the leading-gap sync is durable: re-matching the first batch makes the zero-length run again.
+    const alone = mappingFromSyncs(syncs.slice(0, 1));
+    expect(alone.onBatchMirrored(7, 9, 0)).toEqual({ upstreamOffset: 7, downstreamOffset: 0 });
+    for (let o = 0; o <= 10; o++) expect(alone.translate(o), `offset ${o}`).toEqual(m.translate(o));
+    // A later sync with the same downstream is no leading gap once the first run is known to hold records.
+    expect(
+      runsFromSyncs([
+        { upstreamOffset: 0, downstreamOffset: 0 },
+        { upstreamOffset: 5, downstreamOffset: 5 },
+        { upstreamOffset: 9, downstreamOffset: 0 },
+      ]).runs,
+    ).toEqual([{ sourceStart: 9, targetStart: 0 }]);
+  });
+});
+
+describe('batches with holes (mapped stretch by stretch)', () => {
+  it('translates holes inside a batch to the next record, as on the source', () => {
+    // Source batch 10..19 holds 10, 11, 14, 15, 16 (re-encoded at target 0..4), then batch 20..21 at 5..6.
+    const m = new PartitionOffsetMapping({ offsetLagMax: Number.POSITIVE_INFINITY });
+    m.onBatchMirrored(10, 11, 0);
+    m.onBatchMirrored(14, 16, 2);
+    m.onBatchMirrored(20, 21, 5);
+    const want = new Map([
+      [10, 0],
+      [11, 1],
+      [12, 2],
+      [13, 2],
+      [14, 2],
+      [16, 4],
+      [17, 5],
+      [19, 5],
+      [20, 5],
+      [21, 6],
+      [22, 7],
+    ]);
+    for (const [o, t] of want) expect(m.translate(o), `offset ${o}`).toEqual(exact(t));
+  });
+});
+
 describe('runsFromSyncs', () => {
   it('treats syncs inside a run as redundant, re-read old syncs as harmless, and a rewind as a reset', () => {
     const syncs = [
