@@ -18,6 +18,7 @@ import {
   stateFile,
   writeState,
 } from './cutover-state.js';
+import { type ReverseFlowPlan, reverseFlowPlan } from './reverse-flow.js';
 
 const { ConfigResourceTypes } = kafkajs;
 const FREEZE = 'ferry.write.freeze';
@@ -40,6 +41,11 @@ export interface CutoverOptions {
   /** @defaultValue 60000 */
   readonly drainTimeoutMs?: number;
   readonly logger?: Logger;
+  /**
+   * At the switch, also write `reverse-flow.json` (the B->A flow for a rollback path, reverse-flow.ts) next to
+   * switch.json and name it in the plan. Only written, never started here.
+   */
+  readonly reverseFlow?: boolean;
   /** Test hook: called after a step's work, before it is recorded done (throw to simulate a crash). */
   readonly beforeRecord?: (step: CutoverStep) => void;
 }
@@ -55,6 +61,8 @@ export interface SwitchPlan {
     readonly bootstrapServers: readonly string[];
     readonly groups: Record<string, Array<{ topic: string; partition: number; offset: number }>>;
   };
+  /** With the reverseFlow option: the B->A flow written next to switch.json. */
+  readonly reverseFlow?: ReverseFlowPlan;
 }
 
 /** A step could not complete; the state is unchanged and `run` retries it. */
@@ -81,7 +89,8 @@ export class CutoverStepError extends KafkaError {
  *   offsets    every selected group's committed offsets on A translated exactly and written into B's idle
  *              groups, never backwards; a committed offset that cannot be translated fails the step.
  *   verify     verifyFlowPartitions: per-partition counts and checksums of A and B to each side's end.
- *   switch     switch.json (SwitchPlan) in the state dir and the report: producers and consumers go to B.
+ *   switch     switch.json (SwitchPlan) in the state dir and the report: producers and consumers go to B;
+ *              with reverseFlow also reverse-flow.json, the B->A mirror config for a rollback path.
  *
  * `abort` lifts the freeze this cutover set and records it; an aborted cutover does not run again (start a
  * new one with a fresh state file). One process drives a state file at a time.
@@ -236,7 +245,18 @@ export class Cutover {
         };
       }
       case 'switch': {
-        const plan = this.switchPlan(offsets, state);
+        let plan = this.switchPlan(offsets, state);
+        if (this.options.reverseFlow) {
+          const reverse = reverseFlowPlan(
+            this.options.config,
+            this.options.flowName,
+            Object.values(plan.producers.topics),
+            Object.keys(plan.consumers.groups),
+            join(this.options.stateDir, 'reverse-flow.json'),
+          );
+          await writeFile(reverse.configFile, `${JSON.stringify(reverse.config, null, 2)}\n`);
+          plan = { ...plan, reverseFlow: reverse };
+        }
         await writeFile(join(this.options.stateDir, 'switch.json'), `${JSON.stringify(plan, null, 2)}\n`);
         return plan;
       }

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { Cutover, formatCutoverState } from '../../mirror/cutover/cutover.js';
+import { Cutover, formatCutoverState, type SwitchPlan } from '../../mirror/cutover/cutover.js';
 import { loadMirrorConfig } from '../../mirror/mirror-config.js';
 import { CliError } from './cli-error.js';
 import { println } from './output.js';
@@ -10,13 +10,15 @@ interface CutoverFlags {
   stateDir: string;
   maxLag?: string;
   operatorConfirmedFreeze?: boolean;
+  reverseFlow?: boolean;
   json?: boolean;
 }
 
 /**
  * `ferry cutover plan|run|status|abort --config F --flow A->B [--state-dir DIR]` (src/mirror/cutover/cutover.ts).
  * Stop the long-running mirror process first: `run` drives the flow here for the drain. The state file and
- * switch.json are written in --state-dir; the printed state (text or --json) is the audit record.
+ * switch.json (with --reverse-flow also reverse-flow.json, see src/mirror/cutover/reverse-flow.ts) are written
+ * in --state-dir; the printed state (text or --json) is the audit record.
  */
 export function registerCutoverCommand(program: Command): void {
   program
@@ -28,6 +30,10 @@ export function registerCutoverCommand(program: Command): void {
     .option('--state-dir <dir>', 'where the state file and switch.json live', '.')
     .option('--max-lag <records>', 'pre-check: the most lag allowed', '100000')
     .option('--operator-confirmed-freeze', 'the source is not Ferry: writes are stopped by the operator')
+    .option(
+      '--reverse-flow',
+      'at the switch also write reverse-flow.json (the B->A mirror config for a rollback path) and print how to run it',
+    )
     .option('--json', 'print JSON')
     .action(async (action: string, flags: CutoverFlags) => {
       const config = loadMirrorConfig(flags.config);
@@ -39,6 +45,7 @@ export function registerCutoverCommand(program: Command): void {
         stateDir: flags.stateDir,
         maxLag: Number(flags.maxLag ?? '100000'),
         operatorConfirmedFreeze: flags.operatorConfirmedFreeze === true,
+        reverseFlow: flags.reverseFlow === true,
       });
       let out: unknown;
       switch (action) {
@@ -60,6 +67,14 @@ export function registerCutoverCommand(program: Command): void {
       }
       const state = out as Awaited<ReturnType<Cutover['status']>>;
       if (flags.json) println(JSON.stringify(state, null, 2));
-      else for (const line of formatCutoverState(state)) println(line);
+      else {
+        for (const line of formatCutoverState(state)) println(line);
+        const reverse = (state.steps.switch.result as SwitchPlan | undefined)?.reverseFlow;
+        if (reverse !== undefined) {
+          println(`reverse flow ${reverse.flow}: ${reverse.configFile}`);
+          println(`  run: ${reverse.command}`);
+          for (const note of reverse.notes) println(`  - ${note}`);
+        }
+      }
     });
 }

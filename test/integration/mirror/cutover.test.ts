@@ -12,13 +12,14 @@ import { type MirrorConfig, parseMirrorConfig } from '../../../src/mirror/mirror
 import { type ClusterHarness, startClusterHarness } from '../../harness/cluster.js';
 
 /**
- * Cutover east->west: 4 topics × 3 partitions under a steady producer, two groups committed on east. A run
+ * Cutover east->west: 20 topics × 6 partitions (issue 6's scale) under a steady producer, two groups committed on east. A run
  * crashed after each step's work in turn (before it was recorded) resumes to a completed cutover; verify
- * passes; both groups sit on west at their translated positions. Abort lifts the freeze.
+ * passes; both groups sit on west at their translated positions; the final run writes the reverse flow's mirror
+ * config (reverse-flow.json) next to switch.json and it loads. Abort lifts the freeze.
  */
 
-const TOPICS = ['t0', 't1', 't2', 't3'];
-const PARTITIONS = 3;
+const TOPICS = Array.from({ length: 20 }, (_, i) => `t${i}`);
+const PARTITIONS = 6;
 
 let east: ClusterHarness;
 let west: ClusterHarness;
@@ -51,7 +52,7 @@ function steadyProducer(producer: Producer): {
       try {
         await producer.send({
           topic: TOPICS[i % TOPICS.length]!,
-          messages: [{ partition: i % PARTITIONS, key: `k${i}`, value: `v${i}` }],
+          messages: [{ partition: Math.floor(i / TOPICS.length) % PARTITIONS, key: `k${i}`, value: `v${i}` }],
         });
         acked++;
       } catch {
@@ -91,7 +92,7 @@ beforeAll(async () => {
       east: { 'bootstrap.servers': east.cluster.bootstrap },
       west: { 'bootstrap.servers': west.cluster.bootstrap },
     },
-    flows: [{ source: 'east', target: 'west', topics: 't\\d', 'refresh.topics.interval.seconds': 0.3 }],
+    flows: [{ source: 'east', target: 'west', topics: 't\\d+', 'refresh.topics.interval.seconds': 0.3 }],
   });
 }, 60_000);
 
@@ -116,7 +117,8 @@ describe('cutover east->west', () => {
     await producer.connect();
     const steady = steadyProducer(producer);
     try {
-      while (steady.acked() < 120) await new Promise((r) => setTimeout(r, 20));
+      // Every partition past offset 7 (the furthest commit below) before the groups commit.
+      while (steady.acked() < TOPICS.length * PARTITIONS * 9) await new Promise((r) => setTimeout(r, 20));
       const committer = new RawGroupOffsetCommitter(eastClient);
       for (const [group, offset] of [
         ['g1', 3],
@@ -148,7 +150,12 @@ describe('cutover east->west', () => {
           CUTOVER_STEPS.slice(0, i),
         );
       }
-      const final = await new Cutover({ config, flowName: 'east->west', stateDir: dir }).run();
+      const final = await new Cutover({
+        config,
+        flowName: 'east->west',
+        stateDir: dir,
+        reverseFlow: true,
+      }).run();
       expect(final.phase).toBe('completed');
       expect(steady.refused()).toBeGreaterThan(0);
     } finally {
@@ -159,7 +166,16 @@ describe('cutover east->west', () => {
     const final = await new Cutover({ config, flowName: 'east->west', stateDir: dir }).status();
     expect((final.steps.verify.result as { match: boolean }).match).toBe(true);
     const plan = JSON.parse(await readFile(join(dir, 'switch.json'), 'utf8')) as SwitchPlan;
-    expect(plan.producers.topics).toEqual({ t0: 'east.t0', t1: 'east.t1', t2: 'east.t2', t3: 'east.t3' });
+    expect(plan.producers.topics).toEqual(Object.fromEntries(TOPICS.map((t) => [t, `east.${t}`])));
+    // The rollback path: a west->east flow over west's own topics (east.* would be a cycle), loadable as is.
+    expect(plan.reverseFlow?.configFile).toBe(join(dir, 'reverse-flow.json'));
+    const reverse = parseMirrorConfig(JSON.parse(await readFile(join(dir, 'reverse-flow.json'), 'utf8')));
+    expect(reverse.flows.map((f) => [f.name, f.replicationPolicy, f.topicsExclude])).toEqual([
+      ['west->east', 'default', ['^east\\.']],
+    ]);
+    expect(reverse.clusters.get('west')?.bootstrapServers).toEqual(
+      config.clusters.get('west')?.bootstrapServers,
+    );
     for (const group of ['g1', 'g2']) {
       const want = plan.consumers.groups[group]!;
       expect(want).toHaveLength(TOPICS.length * PARTITIONS);

@@ -1,0 +1,94 @@
+import type { MirrorConfig, RawMirrorConfig } from '../mirror-config.js';
+import { createReplicationPolicy } from '../replication-policy.js';
+
+/** What `cutover run --reverse-flow` writes next to switch.json: the B->A flow to run for a rollback path. */
+export interface ReverseFlowPlan {
+  /** `B->A`. */
+  readonly flow: string;
+  /** The file written (`reverse-flow.json` in the state dir); a config parseMirrorConfig accepts. */
+  readonly configFile: string;
+  /** The command that runs it. */
+  readonly command: string;
+  readonly config: RawMirrorConfig;
+  /** Why the topics and the policy are what they are, and how the migrated topics roll back. */
+  readonly notes: readonly string[];
+}
+
+/** `^(?:a|b)$` over literal names: a topic or group list as one anchored regex. */
+function exactly(names: readonly string[]): string {
+  return `^(?:${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`;
+}
+
+/**
+ * The reverse flow B->A for a cutover of the flow A->B, as a mirror config (JSON) of both clusters and one flow.
+ * The policy is the forward flow's, and what it can carry back differs:
+ *
+ *   identity  B's `orders` → A's `orders`: the migrated topics themselves. The forward flow registered its
+ *             producer ids on B (loop-guard.ts), so the reverse flow skips the records A->B copied and carries
+ *             back only what producers write on B after the switch: a real rollback path for every migrated
+ *             topic; groups: the migrated groups, so their checkpoints follow.
+ *   default   producers now write to B's `A.orders`, and a B->A flow with the default policy skips `A.*` as a
+ *             cycle (the topic originated on A; MM2's rule, kept by topic-filter.ts) — were it not skipped it
+ *             would land as `B.A.orders`, which no consumer on A reads. So the reverse flow is what MM2
+ *             operators run: every topic of B except A's remote topics (`topics.exclude` = `^A\.`), i.e.
+ *             topics created on B after the switch come back as `B.<topic>`. The migrated topics roll back
+ *             with `ferry failback --flow A->B`, which copies what was written to B's `A.orders` after the
+ *             forward copy ended into A's `orders`, and moves the groups back.
+ *
+ * The forward flow must stay stopped while the reverse flow runs (the cutover's drain stopped it).
+ */
+export function reverseFlowPlan(
+  config: MirrorConfig,
+  flowName: string,
+  migratedTopics: readonly string[],
+  groups: readonly string[],
+  configFile: string,
+): ReverseFlowPlan {
+  const forward = config.flows.find((f) => f.name === flowName);
+  if (forward === undefined) throw new Error(`no flow ${flowName} in the mirror config`);
+  const a = forward.source;
+  const b = forward.target;
+  const policy = createReplicationPolicy(forward.replicationPolicy, {
+    separator: forward.replicationPolicySeparator,
+    internalTopicSeparatorEnabled: forward.replicationPolicyInternalTopicSeparatorEnabled,
+  });
+  const clusters: Record<string, Record<string, unknown>> = {};
+  for (const alias of [a, b]) {
+    const c = config.clusters.get(alias);
+    if (c === undefined) throw new Error(`no cluster ${alias} in the mirror config`);
+    clusters[alias] = { 'bootstrap.servers': [...c.bootstrapServers] };
+  }
+  const identity = forward.replicationPolicy === 'identity';
+  const flow: Record<string, unknown> = {
+    source: b,
+    target: a,
+    'replication.policy': forward.replicationPolicy,
+    'replication.policy.separator': forward.replicationPolicySeparator,
+    'replication.policy.internal.topic.separator.enabled':
+      forward.replicationPolicyInternalTopicSeparatorEnabled,
+  };
+  const notes: string[] = [];
+  if (identity) {
+    if (migratedTopics.length > 0) flow.topics = exactly(migratedTopics);
+    if (groups.length > 0) flow.groups = exactly(groups);
+    notes.push(
+      `identity policy: ${b}'s migrated topics flow back to the same names on ${a}; the loop guard skips what ${flowName} copied, so only records produced on ${b} after the switch go back`,
+    );
+  } else {
+    const prefix = policy.formatRemoteTopic(a, '');
+    flow.topics = '.*';
+    flow['topics.exclude'] = `^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
+    notes.push(
+      `default policy: ${b}'s remote topics (${prefix}*) are a cycle for ${b}->${a} and are excluded; topics created on ${b} after the switch come back as ${policy.formatRemoteTopic(b, '<topic>')}`,
+      `the migrated topics roll back with: ferry failback --config <mirror config> --flow ${flowName} (copies what was written to ${b}'s ${prefix}<topic> after the cutover into ${a}'s <topic>)`,
+    );
+  }
+  notes.push(`keep ${flowName} stopped while ${b}->${a} runs`);
+  return {
+    flow: `${b}->${a}`,
+    configFile,
+    command: `ferry mirror --config ${configFile}`,
+    config: { clusters, flows: [flow] },
+    notes,
+  };
+}

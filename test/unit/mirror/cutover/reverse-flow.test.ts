@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest';
+import { reverseFlowPlan } from '../../../../src/mirror/cutover/reverse-flow.js';
+import { parseMirrorConfig } from '../../../../src/mirror/mirror-config.js';
+import { createReplicationPolicy } from '../../../../src/mirror/replication-policy.js';
+import { TopicFilter } from '../../../../src/mirror/topic-filter.js';
+
+function forward(policy: 'default' | 'identity') {
+  return parseMirrorConfig({
+    clusters: {
+      east: { 'bootstrap.servers': 'east:9092' },
+      west: { 'bootstrap.servers': ['west1:9092', 'west2:9092'] },
+    },
+    flows: [{ source: 'east', target: 'west', topics: 'orders.*', 'replication.policy': policy }],
+  });
+}
+
+/** Whether the reverse flow of `config` would mirror `topic` from west. */
+function reverseMirrors(raw: unknown, topic: string): boolean {
+  const flow = parseMirrorConfig(raw).flows[0]!;
+  return new TopicFilter({
+    source: flow.source,
+    target: flow.target,
+    policy: createReplicationPolicy(flow.replicationPolicy, {
+      separator: flow.replicationPolicySeparator,
+      internalTopicSeparatorEnabled: flow.replicationPolicyInternalTopicSeparatorEnabled,
+    }),
+    topics: flow.topics,
+    topicsExclude: flow.topicsExclude,
+    heartbeatsReplicationEnabled: false,
+  }).shouldReplicateTopic(topic);
+}
+
+describe('reverseFlowPlan', () => {
+  it('default policy: west->east over west’s own topics, never the remote east.* ones', () => {
+    const plan = reverseFlowPlan(
+      forward('default'),
+      'east->west',
+      ['east.orders'],
+      ['g1'],
+      '/s/reverse-flow.json',
+    );
+    expect(plan.flow).toBe('west->east');
+    expect(plan.command).toBe('ferry mirror --config /s/reverse-flow.json');
+    const parsed = parseMirrorConfig(plan.config);
+    expect(parsed.clusters.get('west')?.bootstrapServers).toEqual(['west1:9092', 'west2:9092']);
+    expect(parsed.flows[0]?.name).toBe('west->east');
+    expect(reverseMirrors(plan.config, 'east.orders')).toBe(false);
+    expect(reverseMirrors(plan.config, 'payments')).toBe(true);
+    expect(plan.notes.join('\n')).toContain('ferry failback --config <mirror config> --flow east->west');
+  });
+
+  it('identity policy: exactly the migrated topics and groups go back under their own names', () => {
+    const plan = reverseFlowPlan(
+      forward('identity'),
+      'east->west',
+      ['orders', 'orders.v2'],
+      ['g.1'],
+      'f.json',
+    );
+    const flow = parseMirrorConfig(plan.config).flows[0]!;
+    expect(flow.replicationPolicy).toBe('identity');
+    expect(flow.groups).toEqual(['^(?:g\\.1)$']);
+    expect(reverseMirrors(plan.config, 'orders')).toBe(true);
+    expect(reverseMirrors(plan.config, 'orders.v2')).toBe(true);
+    expect(reverseMirrors(plan.config, 'ordersXv2')).toBe(false);
+    expect(reverseMirrors(plan.config, 'payments')).toBe(false);
+  });
+
+  it('names an unknown flow', () => {
+    expect(() => reverseFlowPlan(forward('default'), 'west->east', [], [], 'f.json')).toThrow(
+      'no flow west->east',
+    );
+  });
+});
