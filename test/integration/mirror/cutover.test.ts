@@ -144,7 +144,11 @@ describe('cutover east->west', () => {
           },
         });
         await expect(cutover.run()).rejects.toThrow(`crash at ${crashAt}`);
-        if (crashAt === 'freeze') await steady.stop();
+        if (crashAt === 'freeze') {
+          // Every topic is frozen now: the producer's next send is refused (the one in flight may have landed).
+          while (steady.refused() === 0) await new Promise((r) => setTimeout(r, 20));
+          await steady.stop();
+        }
         const state = await cutover.status();
         expect(CUTOVER_STEPS.filter((s) => state.steps[s].status === 'done')).toEqual(
           CUTOVER_STEPS.slice(0, i),
