@@ -7,6 +7,9 @@ export interface CoalescedFetchClient extends PartitionFetcher {
   readonly metadata: { leader(topic: string, partition: number): LeaderAndEpoch | undefined };
 }
 
+/** The largest response a merged Fetch asks for (Kafka's fetch.max.bytes default is 50 MiB). */
+const MAX_MERGED_RESPONSE_BYTES = 64 * 1024 * 1024;
+
 interface Waiter {
   readonly requests: readonly FetchPartitionRequest[];
   readonly resolve: (results: FetchPartitionResult[]) => void;
@@ -61,10 +64,16 @@ export class CoalescingFetcher implements PartitionFetcher {
     const waiters = queue.waiting.splice(0);
     if (waiters.length === 0) return;
     queue.inFlight = true;
+    // Each reader sizes the response for its own partition; merged, the response must leave room for all of them,
+    // or the first partition with data would fill the whole response and the others would come back empty.
+    const merged: FetchOptions =
+      options.maxBytes === undefined
+        ? options
+        : { ...options, maxBytes: Math.min(options.maxBytes * waiters.length, MAX_MERGED_RESPONSE_BYTES) };
     this.client
       .fetch(
         waiters.flatMap((w) => w.requests),
-        options,
+        merged,
       )
       .then(
         (results) => {

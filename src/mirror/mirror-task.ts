@@ -74,9 +74,9 @@ export interface MirrorTaskRunnerOptions {
   /** Fetched chunks read ahead per partition. @defaultValue 4 */
   maxBufferedFetches?: number;
   /**
-   * Bytes per partition per source Fetch. Measured (bench/RESULTS.md): a coalesced Fetch comes back with data
-   * for about one partition and takes ~20 ms whatever its size, so the copy rate is about this many bytes per
-   * round trip; 1 MiB held 1 KiB records at ~47 MB/s, 4 MiB at ~166 MB/s. @defaultValue 4 MiB
+   * Bytes per partition per source Fetch (a coalesced Fetch leaves room for this much from every partition in it).
+   * Measured (bench/RESULTS.md): 4 MiB gave no more throughput than 1 MiB once merged fetches were sized for all
+   * their partitions, and raised record age at half load from ~115 ms to ~2 s (p99). @defaultValue 1 MiB
    */
   partitionMaxBytes?: number;
   /** Long-poll time of source fetches when caught up. @defaultValue 500 */
@@ -113,7 +113,7 @@ interface PartitionState {
 }
 
 const MAX_RESTART_BACKOFF_MS = 2000;
-const DEFAULT_PARTITION_MAX_BYTES = 4 * 1024 * 1024;
+const DEFAULT_PARTITION_MAX_BYTES = 1024 * 1024;
 
 /** What goes to the target for a kept batch: its own bytes, or its re-encoding and where its records come from. */
 interface SentBatch {

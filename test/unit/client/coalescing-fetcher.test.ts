@@ -10,7 +10,11 @@ const OPTIONS: FetchOptions = { maxWaitMs: 500, minBytes: 1 };
 
 /** A fake client whose fetches stay pending until the test answers them, recording every call. */
 function fakeClient(leaders: Record<string, number>) {
-  const calls: { requests: readonly FetchPartitionRequest[]; answer: () => void }[] = [];
+  const calls: {
+    requests: readonly FetchPartitionRequest[];
+    options: FetchOptions;
+    answer: () => void;
+  }[] = [];
   const client: CoalescedFetchClient = {
     metadata: {
       leader: (topic, partition) => {
@@ -22,10 +26,11 @@ function fakeClient(leaders: Record<string, number>) {
       brokerId: leaders[`${topic}-${partition}`] ?? -1,
       leaderEpoch: 0,
     }),
-    fetch: (requests) =>
+    fetch: (requests, options) =>
       new Promise<FetchPartitionResult[]>((resolve) => {
         calls.push({
           requests,
+          options,
           answer: () =>
             resolve(
               requests.map((r) => ({
@@ -92,5 +97,20 @@ describe('CoalescingFetcher', () => {
     expect(calls).toHaveLength(2);
     for (const call of calls) call.answer();
     await Promise.all([pending, again]);
+  });
+
+  it('sizes a merged fetch for all its partitions, not for the first reader alone', async () => {
+    const { client, calls } = fakeClient({ 't-0': 1, 't-1': 1, 't-2': 1 });
+    const fetcher = new CoalescingFetcher(client);
+    const perReader: FetchOptions = { maxWaitMs: 500, minBytes: 1, maxBytes: 1024 };
+    const first = fetcher.fetch([ask('t', 0, 0)], perReader);
+    const rest = [fetcher.fetch([ask('t', 1, 0)], perReader), fetcher.fetch([ask('t', 2, 0)], perReader)];
+    expect(calls[0]!.options.maxBytes).toBe(1024);
+    calls[0]!.answer();
+    await first;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(calls[1]!.options.maxBytes).toBe(2 * 1024);
+    calls[1]!.answer();
+    await Promise.all(rest);
   });
 });
