@@ -8,7 +8,7 @@ import { PartitionOffsetCheckpoint } from '../log/offset-checkpoint.js';
 import { PartitionLog } from '../log/partition-log.js';
 import type { AppendOrigin } from '../log/producer-state.js';
 import type { AbortedTxn } from '../log/transaction-index.js';
-import { isKafkaError, KafkaError } from '../protocol/errors/index.js';
+import { KafkaError, toKafkaError } from '../protocol/errors/index.js';
 import { DelayedFetch, type FetchRead } from './delayed-fetch.js';
 import { DelayedOperationPurgatory } from './delayed-operation.js';
 import { DelayedProduce, type ProducePartitionStatus } from './delayed-produce.js';
@@ -421,12 +421,6 @@ export class ReplicaManager {
     }
     return { results, bytes, hasError };
   }
-}
-
-function toKafkaError(err: unknown): KafkaError {
-  return isKafkaError(err)
-    ? err
-    : new KafkaError('UNKNOWN_SERVER_ERROR', (err as Error).message, { cause: err });
 }
 
 function failedProduce(entry: ProduceEntry, err: unknown, logStartOffset: number): ProducePartitionResult {

@@ -1,4 +1,4 @@
-import { isKafkaError, KafkaError } from '../../protocol/errors/index.js';
+import { KafkaError, toKafkaError } from '../../protocol/errors/index.js';
 import type {
   ListOffsetsPartitionResponse,
   ListOffsetsRequest,
@@ -59,7 +59,7 @@ export function listOffsetsHandler(
         } catch (err) {
           return {
             partitionIndex: p.partitionIndex,
-            errorCode: isKafkaError(err) ? err.code : -1,
+            errorCode: toKafkaError(err).code,
             timestamp: -1,
             offset: -1,
             leaderEpoch: -1,

@@ -1,4 +1,4 @@
-import { isKafkaError, KafkaError } from '../../protocol/errors/index.js';
+import { KafkaError, toKafkaError } from '../../protocol/errors/index.js';
 import type { DeleteRecordsRequest, DeleteRecordsResponse } from '../../protocol/messages/delete-records.js';
 import type {
   OffsetForLeaderEpochRequest,
@@ -31,7 +31,7 @@ export function deleteRecordsHandler(
           return {
             partitionIndex: p.partitionIndex,
             lowWatermark: -1,
-            errorCode: isKafkaError(err) ? err.code : -1,
+            errorCode: toKafkaError(err).code,
           };
         }
       }),
@@ -70,7 +70,7 @@ export function offsetForLeaderEpochHandler(
           };
         } catch (err) {
           return {
-            errorCode: isKafkaError(err) ? err.code : -1,
+            errorCode: toKafkaError(err).code,
             partition: p.partition,
             leaderEpoch: -1,
             endOffset: -1,

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '../../common/logger.js';
-import { isKafkaError, KafkaError } from '../../protocol/errors/index.js';
+import { KafkaError, toKafkaError } from '../../protocol/errors/index.js';
 import { validateTopicConfig } from '../topic-configs.js';
 import type { MetadataImage, PartitionImage } from './metadata-image.js';
 import type { MetadataLog } from './metadata-log.js';
@@ -96,7 +96,7 @@ export class Controller {
         if (!validateOnly) this.commit(records);
         results.push(result);
       } catch (err) {
-        results.push({ name: topic.name, error: asKafkaError(err) });
+        results.push({ name: topic.name, error: toKafkaError(err) });
       }
     }
     return results;
@@ -150,7 +150,7 @@ export class Controller {
       if (!validateOnly) this.commit(records);
       return undefined;
     } catch (err) {
-      return asKafkaError(err);
+      return toKafkaError(err);
     }
   }
 
@@ -188,7 +188,7 @@ export class Controller {
       if (!validateOnly && records.length > 0) this.commit(records);
       return undefined;
     } catch (err) {
-      return asKafkaError(err);
+      return toKafkaError(err);
     }
   }
 
@@ -270,7 +270,7 @@ export class Controller {
       this.maybeCompleteReassignment(topic.topicId, p);
       return undefined;
     } catch (err) {
-      return asKafkaError(err);
+      return toKafkaError(err);
     }
   }
 
@@ -521,11 +521,6 @@ export class Controller {
 
 function sameMembers(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((id) => b.includes(id));
-}
-
-function asKafkaError(err: unknown): KafkaError {
-  if (isKafkaError(err)) return err;
-  return new KafkaError('UNKNOWN_SERVER_ERROR', (err as Error).message, { cause: err });
 }
 
 function sameOrder(a: readonly number[], b: readonly number[]): boolean {

@@ -31,3 +31,12 @@ export class KafkaError extends Error {
 export function isKafkaError(err: unknown, name?: ErrorName): err is KafkaError {
   return err instanceof KafkaError && (name === undefined || err.entry.name === name);
 }
+
+/**
+ * The error a component answers with: a KafkaError as it is, anything else (a bug, an I/O failure the component did
+ * not classify) as UNKNOWN_SERVER_ERROR keeping the original as its cause.
+ */
+export function toKafkaError(err: unknown): KafkaError {
+  if (isKafkaError(err)) return err;
+  return new KafkaError('UNKNOWN_SERVER_ERROR', (err as Error).message, { cause: err });
+}
