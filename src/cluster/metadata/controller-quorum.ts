@@ -2,7 +2,7 @@ import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
 import { KafkaError } from '../../protocol/errors/index.js';
 import { Controller, type ControllerDefaults } from './controller.js';
-import { MetadataImage } from './metadata-image.js';
+import type { MetadataImage } from './metadata-image.js';
 import type { MetadataLog } from './metadata-log.js';
 import type { MetadataRecord } from './metadata-records.js';
 
@@ -321,16 +321,6 @@ export class ControllerQuorum {
 
 /** After a truncation the image cannot be unwound record by record: replay it from the start. */
 function rebuildImage(image: MetadataImage, log: MetadataLog): void {
-  const fresh = new MetadataImage();
-  for (const { offset, record } of log.replay()) fresh.apply(record, offset);
-  image.brokers.clear();
-  image.topicsByName.clear();
-  image.topicsById.clear();
-  image.brokerConfigs.clear();
-  for (const [k, v] of fresh.brokers) image.brokers.set(k, v);
-  for (const [k, v] of fresh.topicsByName) image.topicsByName.set(k, v);
-  for (const [k, v] of fresh.topicsById) image.topicsById.set(k, v);
-  for (const [k, v] of fresh.brokerConfigs) image.brokerConfigs.set(k, v);
-  image.nextProducerId = fresh.nextProducerId;
-  image.lastOffset = fresh.lastOffset;
+  image.clear();
+  for (const { offset, record } of log.replay()) image.apply(record, offset);
 }

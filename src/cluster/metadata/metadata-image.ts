@@ -121,6 +121,16 @@ export class MetadataImage {
     }
   }
 
+  /** Back to the image of an empty metadata log (before a replay from the start). */
+  clear(): void {
+    this.brokers.clear();
+    this.topicsByName.clear();
+    this.topicsById.clear();
+    this.brokerConfigs.clear();
+    this.nextProducerId = 0;
+    this.lastOffset = -1;
+  }
+
   topic(name: string): TopicImage | undefined {
     return this.topicsByName.get(name);
   }
