@@ -1,6 +1,6 @@
+import { storedBatches } from '../log/log-batches.js';
 import { KafkaError } from '../protocol/errors/index.js';
 import { decodeRecordBatchSync, encodeRecordBatchSync } from '../protocol/records/record-batch.js';
-import { RecordSetIterator } from '../protocol/records/record-set.js';
 import type { ReplicaManager } from '../replication/replica-manager.js';
 
 /**
@@ -73,35 +73,26 @@ export class InternalTopicStore {
   async *read(partition: number): AsyncIterable<KeyValueRecord> {
     const p = this.replicaManager.partition(this.topic, partition);
     if (!p) throw new KafkaError('NOT_LEADER_OR_FOLLOWER', `${this.topic}-${partition} is not hosted here`);
-    const log = p.log;
-    let offset = log.logStartOffset;
-    const end = log.logEndOffset;
-    while (offset < end) {
-      const { records } = log.read(offset, 1024 * 1024, end, true);
-      if (records.length === 0) break;
-      const batches = new RecordSetIterator(records);
-      while (batches.next()) {
-        const batch = decodeRecordBatchSync(records, batches.position);
-        offset = batch.baseOffset + batch.lastOffsetDelta + 1;
-        if (batch.isControl) {
-          const r = batch.records[0];
-          if (r === undefined || r.key === null || r.key.length < 4) continue;
-          yield {
-            key: r.key,
-            value: r.value,
-            producerId: batch.producerId,
-            transactional: true,
-            controlType: r.key.readInt16BE(2),
-          };
-          continue;
-        }
-        const producerId = batch.isTransactional ? batch.producerId : undefined;
-        for (const r of batch.records) {
-          if (r.key === null) continue;
-          yield producerId === undefined
-            ? { key: r.key, value: r.value }
-            : { key: r.key, value: r.value, producerId, transactional: true };
-        }
+    for (const { records, position } of storedBatches(p.log, p.log.logStartOffset)) {
+      const batch = decodeRecordBatchSync(records, position);
+      if (batch.isControl) {
+        const r = batch.records[0];
+        if (r === undefined || r.key === null || r.key.length < 4) continue;
+        yield {
+          key: r.key,
+          value: r.value,
+          producerId: batch.producerId,
+          transactional: true,
+          controlType: r.key.readInt16BE(2),
+        };
+        continue;
+      }
+      const producerId = batch.isTransactional ? batch.producerId : undefined;
+      for (const r of batch.records) {
+        if (r.key === null) continue;
+        yield producerId === undefined
+          ? { key: r.key, value: r.value }
+          : { key: r.key, value: r.value, producerId, transactional: true };
       }
     }
   }

@@ -2,11 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Clock } from '../../common/clock.js';
 import type { Logger } from '../../common/logger.js';
+import { storedBatches } from '../../log/log-batches.js';
 import { logConfig } from '../../log/log-config.js';
 import { PartitionLog } from '../../log/partition-log.js';
-import { lastOffset as lastOffsetOf } from '../../protocol/records/batch-header.js';
+import { batchSize } from '../../protocol/records/batch-header.js';
 import { decodeRecordBatchSync, encodeRecordBatchSync } from '../../protocol/records/record-batch.js';
-import { RecordSetIterator } from '../../protocol/records/record-set.js';
 import type { MetadataRecord } from './metadata-records.js';
 
 export const METADATA_TOPIC = '__cluster_metadata';
@@ -73,19 +73,9 @@ export class MetadataLog {
 
   /** Raw batches from `fromOffset` to the end: what a broker that was away copies to catch up. */
   readBatches(fromOffset: number): Buffer[] {
-    const out: Buffer[] = [];
-    let offset = fromOffset;
-    const end = this.log.logEndOffset;
-    while (offset < end) {
-      const { records } = this.log.read(offset, 1024 * 1024, end, true);
-      if (records.length === 0) break;
-      out.push(records);
-      const batches = new RecordSetIterator(records);
-      let last = offset;
-      while (batches.next()) last = lastOffsetOf(records, batches.position) + 1;
-      offset = last;
-    }
-    return out;
+    return [...storedBatches(this.log, fromOffset)].map(({ records, position }) =>
+      records.subarray(position, position + batchSize(records, position)),
+    );
   }
 
   /** Where `epoch` ended in this log (the OffsetForLeaderEpoch question, asked of the metadata log). */
@@ -100,21 +90,12 @@ export class MetadataLog {
 
   /** Every record from `fromOffset` on, in order, with its offset. */
   *replay(fromOffset = 0): Generator<{ offset: number; record: MetadataRecord }> {
-    let offset = Math.max(fromOffset, this.log.logStartOffset);
-    const end = this.log.logEndOffset;
-    while (offset < end) {
-      const { records } = this.log.read(offset, 1024 * 1024, end, true);
-      if (records.length === 0) break;
-      const batches = new RecordSetIterator(records);
-      while (batches.next()) {
-        const batch = decodeRecordBatchSync(records, batches.position);
-        for (const r of batch.records) {
-          if (r.offset >= offset && r.value) {
-            yield { offset: r.offset, record: JSON.parse(r.value.toString('utf8')) as MetadataRecord };
-          }
-          offset = r.offset + 1;
+    const from = Math.max(fromOffset, this.log.logStartOffset);
+    for (const { records, position } of storedBatches(this.log, from)) {
+      for (const r of decodeRecordBatchSync(records, position).records) {
+        if (r.offset >= from && r.value) {
+          yield { offset: r.offset, record: JSON.parse(r.value.toString('utf8')) as MetadataRecord };
         }
-        offset = Math.max(offset, batch.baseOffset + batch.lastOffsetDelta + 1);
       }
     }
   }
