@@ -1,9 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import kafkajs from 'kafkajs';
 import { componentLogger, type Logger, silentLogger } from '../../common/logger.js';
 import { KafkaError } from '../../protocol/errors/index.js';
-import { createClusterAdmin } from '../cluster-admin.js';
 import { Flow } from '../flow.js';
 import { clusterOf, FlowOffsets, type GroupResume } from '../flow-offsets.js';
 import type { MirrorConfig } from '../mirror-config.js';
@@ -19,9 +17,7 @@ import {
   writeState,
 } from './cutover-state.js';
 import { type ReverseFlowPlan, reverseFlowPlan } from './reverse-flow.js';
-
-const { ConfigResourceTypes } = kafkajs;
-const FREEZE = 'ferry.write.freeze';
+import { inWaves, setWriteFreeze, topicOverrides, WRITE_FREEZE } from './write-freeze.js';
 
 export interface CutoverOptions {
   readonly config: MirrorConfig;
@@ -43,7 +39,8 @@ export interface CutoverOptions {
   readonly logger?: Logger;
   /**
    * At the switch, also write `reverse-flow.json` (the B->A flow for a rollback path, reverse-flow.ts) next to
-   * switch.json and name it in the plan. Only written, never started here.
+   * switch.json and name it in the plan. Only written, never started here: the caller starts it
+   * (reverse-flow-runner.ts), so that every step stays a bounded piece of work that can be redone.
    */
   readonly reverseFlow?: boolean;
   /** Test hook: called after a step's work, before it is recorded done (throw to simulate a crash). */
@@ -115,6 +112,21 @@ export class Cutover {
     return this.withOffsets((o) => this.prechecks(o));
   }
 
+  /**
+   * The reverse flow of a completed cutover, `reverse-flow.json` (re)written from the switch's plan: for a run
+   * that completed without the reverseFlow option, or to start it again later. Idempotent.
+   */
+  async reverseFlow(): Promise<ReverseFlowPlan> {
+    const state = await this.status();
+    const plan = state.steps.switch.result as SwitchPlan | undefined;
+    if (state.phase !== 'completed' || plan === undefined)
+      throw new CutoverStepError(
+        'switch',
+        `the cutover is ${state.phase}: no reverse flow before the switch`,
+      );
+    return this.writeReverseFlow(plan);
+  }
+
   /** Runs every step not done yet, in order; returns the final state. */
   async run(): Promise<CutoverState> {
     let state = await this.status();
@@ -167,6 +179,18 @@ export class Cutover {
     };
     await writeState(this.file, next);
     return next;
+  }
+
+  private async writeReverseFlow(plan: SwitchPlan): Promise<ReverseFlowPlan> {
+    const reverse = reverseFlowPlan(
+      this.options.config,
+      this.options.flowName,
+      Object.values(plan.producers.topics),
+      Object.keys(plan.consumers.groups),
+      join(this.options.stateDir, 'reverse-flow.json'),
+    );
+    await writeFile(reverse.configFile, `${JSON.stringify(reverse.config, null, 2)}\n`);
+    return reverse;
   }
 
   private async withOffsets<T>(work: (o: FlowOffsets) => Promise<T>): Promise<T> {
@@ -246,17 +270,7 @@ export class Cutover {
       }
       case 'switch': {
         let plan = this.switchPlan(offsets, state);
-        if (this.options.reverseFlow) {
-          const reverse = reverseFlowPlan(
-            this.options.config,
-            this.options.flowName,
-            Object.values(plan.producers.topics),
-            Object.keys(plan.consumers.groups),
-            join(this.options.stateDir, 'reverse-flow.json'),
-          );
-          await writeFile(reverse.configFile, `${JSON.stringify(reverse.config, null, 2)}\n`);
-          plan = { ...plan, reverseFlow: reverse };
-        }
+        if (this.options.reverseFlow) plan = { ...plan, reverseFlow: await this.writeReverseFlow(plan) };
         await writeFile(join(this.options.stateDir, 'switch.json'), `${JSON.stringify(plan, null, 2)}\n`);
         return plan;
       }
@@ -292,7 +306,7 @@ export class Cutover {
           topicOverrides(offsets.targetAdmin, r),
         ]);
         for (const [name, value] of src) {
-          if (name === FREEZE || exclude.matches(name)) continue;
+          if (name === WRITE_FREEZE || exclude.matches(name)) continue;
           if (dst.get(name) !== value)
             problems.push(`${r}: ${name}=${dst.get(name) ?? '(default)'}, source has ${value}`);
         }
@@ -305,34 +319,11 @@ export class Cutover {
     return { topics: Object.fromEntries(topics), groups, lag, problems };
   }
 
-  /** Sets (or lifts) the freeze on each topic, keeping its other overrides; returns the topics touched. */
-  private async freezeTopics(topics: readonly string[], frozen: boolean): Promise<string[]> {
-    if (topics.length === 0) return [];
+  /** Sets (or lifts) the freeze on each of the flow's source topics, keeping their other overrides. */
+  private freezeTopics(topics: readonly string[], frozen: boolean): Promise<string[]> {
     const config = this.options.config;
     const flow = config.flows.find((f) => f.name === this.options.flowName)!;
-    const admin = createClusterAdmin(clusterOf(config, flow.source), this.logger);
-    await admin.connect();
-    try {
-      // Topics are independent resources: a wave of them at a time instead of two round trips per topic in turn.
-      await inWaves(topics, async (topic) => {
-        const overrides = await topicOverrides(admin, topic);
-        if (frozen) overrides.set(FREEZE, 'true');
-        else overrides.delete(FREEZE);
-        await admin.alterConfigs({
-          validateOnly: false,
-          resources: [
-            {
-              type: ConfigResourceTypes.TOPIC,
-              name: topic,
-              configEntries: [...overrides].map(([name, value]) => ({ name, value })),
-            },
-          ],
-        });
-      });
-    } finally {
-      await admin.disconnect();
-    }
-    return [...topics];
+    return setWriteFreeze(clusterOf(config, flow.source), topics, frozen, this.logger);
   }
 
   private async drain(offsets: FlowOffsets): Promise<unknown> {
@@ -396,29 +387,6 @@ export class Cutover {
       consumers: { bootstrapServers: target.bootstrapServers, groups },
     };
   }
-}
-
-/** Topics handled concurrently by the prechecks and the freeze: enough to hide round trips, few enough for any broker. */
-const WAVE = 16;
-
-/** Runs `work` over `items`, WAVE at a time; the first failure fails the whole (after its wave settles). */
-async function inWaves<T>(items: readonly T[], work: (item: T) => Promise<void>): Promise<void> {
-  for (let i = 0; i < items.length; i += WAVE) await Promise.all(items.slice(i, i + WAVE).map(work));
-}
-
-async function topicOverrides(
-  admin: FlowOffsets['sourceAdmin'],
-  topic: string,
-): Promise<Map<string, string>> {
-  const { resources } = await admin.describeConfigs({
-    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
-    includeSynonyms: false,
-  });
-  return new Map(
-    (resources[0]?.configEntries ?? [])
-      .filter((e) => e.configSource === 1)
-      .map((e) => [e.configName, e.configValue]),
-  );
 }
 
 /** The human report of a state: one line per step, then the switch. */

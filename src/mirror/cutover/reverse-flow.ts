@@ -10,6 +10,12 @@ export interface ReverseFlowPlan {
   /** The command that runs it. */
   readonly command: string;
   readonly config: RawMirrorConfig;
+  /**
+   * Topics on the forward source (the reverse flow's target) that the reverse flow writes into and the
+   * cutover froze: the freeze refuses the reverse flow's writes too, so starting it lifts the freeze on these
+   * (reverse-flow-runner.ts). The identity policy's migrated topics; none with the default policy.
+   */
+  readonly unfreezeOnStart: readonly string[];
   /** Why the topics and the policy are what they are, and how the migrated topics roll back. */
   readonly notes: readonly string[];
 }
@@ -26,7 +32,10 @@ function exactly(names: readonly string[]): string {
  *   identity  B's `orders` → A's `orders`: the migrated topics themselves. The forward flow registered its
  *             producer ids on B (loop-guard.ts), so the reverse flow skips the records A->B copied and carries
  *             back only what producers write on B after the switch: a real rollback path for every migrated
- *             topic; groups: the migrated groups, so their checkpoints follow.
+ *             topic; groups: the migrated groups, so their checkpoints follow. A's `orders` is frozen since the
+ *             cutover and the freeze refuses the reverse flow's writes as well (its writer is a client like
+ *             any other), so starting the reverse flow lifts it (unfreezeOnStart): from then on a producer
+ *             still pointed at A writes there again, and nothing carries that write to B.
  *   default   producers now write to B's `A.orders`, and a B->A flow with the default policy skips `A.*` as a
  *             cycle (the topic originated on A; MM2's rule, kept by topic-filter.ts) — were it not skipped it
  *             would land as `B.A.orders`, which no consumer on A reads. So the reverse flow is what MM2
@@ -68,11 +77,15 @@ export function reverseFlowPlan(
       forward.replicationPolicyInternalTopicSeparatorEnabled,
   };
   const notes: string[] = [];
+  const unfreezeOnStart: string[] = [];
   if (identity) {
+    // The migrated topics are B's names; under the identity policy B->A writes them to the same names on A.
+    for (const t of migratedTopics) unfreezeOnStart.push(policy.formatRemoteTopic(b, t));
     if (migratedTopics.length > 0) flow.topics = exactly(migratedTopics);
     if (groups.length > 0) flow.groups = exactly(groups);
     notes.push(
       `identity policy: ${b}'s migrated topics flow back to the same names on ${a}; the loop guard skips what ${flowName} copied, so only records produced on ${b} after the switch go back`,
+      `starting ${b}->${a} lifts the write freeze on ${a}'s migrated topics (it would refuse the reverse flow's writes): producers must all point at ${b} by then`,
     );
   } else {
     const prefix = policy.formatRemoteTopic(a, '');
@@ -89,6 +102,7 @@ export function reverseFlowPlan(
     configFile,
     command: `ferry mirror --config ${configFile}`,
     config: { clusters, flows: [flow] },
+    unfreezeOnStart,
     notes,
   };
 }

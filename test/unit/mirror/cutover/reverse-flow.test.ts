@@ -47,6 +47,8 @@ describe('reverseFlowPlan', () => {
     expect(reverseMirrors(plan.config, 'east.orders')).toBe(false);
     expect(reverseMirrors(plan.config, 'payments')).toBe(true);
     expect(plan.notes.join('\n')).toContain('ferry failback --config <mirror config> --flow east->west');
+    // It writes west.* topics on east, which the cutover never froze.
+    expect(plan.unfreezeOnStart).toEqual([]);
   });
 
   it('identity policy: exactly the migrated topics and groups go back under their own names', () => {
@@ -64,6 +66,8 @@ describe('reverseFlowPlan', () => {
     expect(reverseMirrors(plan.config, 'orders.v2')).toBe(true);
     expect(reverseMirrors(plan.config, 'ordersXv2')).toBe(false);
     expect(reverseMirrors(plan.config, 'payments')).toBe(false);
+    // It writes into east's frozen originals: starting it must lift their freeze.
+    expect(plan.unfreezeOnStart).toEqual(['orders', 'orders.v2']);
   });
 
   it('names an unknown flow', () => {
