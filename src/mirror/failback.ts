@@ -1,14 +1,14 @@
-import { type ClusterClient, IsolationLevel } from '../client/index.js';
+import type { ClusterClient } from '../client/index.js';
 import { componentLogger, type Logger, silentLogger } from '../common/logger.js';
-import { rewriteProducerNonTransactional } from '../protocol/records/batch-crc.js';
-import { ReadCommittedFilter } from './batch-filter.js';
+import { failbackPartition } from './failback-copy.js';
+import { FailbackProducer } from './failback-producer.js';
 import { FlowOffsets, type GroupResume } from './flow-offsets.js';
 import type { Checkpoint } from './formats/index.js';
 import { GroupFilter } from './group-filter.js';
 import { RawGroupOffsetCommitter } from './group-offset-committer.js';
 import { GroupOffsetSync } from './group-offset-sync.js';
 import type { MirrorConfig } from './mirror-config.js';
-import { PartitionOffsetMapping } from './offset-mapping.js';
+import type { PartitionOffsetMapping } from './offset-mapping.js';
 
 export interface FailbackOptions {
   readonly config: MirrorConfig;
@@ -17,7 +17,26 @@ export interface FailbackOptions {
   /** Plan only: report what would be copied and where groups would resume, write nothing. */
   readonly dryRun?: boolean;
   readonly logger?: Logger;
+  /**
+   * Fault injection for tests (a crash at a chosen point, not a mock): called at each step of FailbackStep;
+   * a throw aborts the failback right there, as a crash would.
+   */
+  readonly onStep?: (step: FailbackStep) => void;
 }
+
+/** The points of a failback run a fault can be injected at (FailbackOptions.onStep). */
+export type FailbackStep =
+  /** A producer id was taken from A and registered; nothing written with it yet. */
+  | { readonly step: 'producer-registered'; readonly producerId: number }
+  /** A acknowledged a copied batch; `batchesThisRun` counts this run's acknowledged batches so far. */
+  | {
+      readonly step: 'batch-copied';
+      readonly remoteTopic: string;
+      readonly partition: number;
+      readonly batchesThisRun: number;
+    }
+  /** Every partition is copied; the groups are not written yet. */
+  | { readonly step: 'copied'; readonly copies: readonly FailbackCopy[] };
 
 /** What the reverse flow copied of one partition: B's remote partition → A's origin partition. */
 export interface FailbackCopy {
@@ -29,7 +48,10 @@ export interface FailbackCopy {
   /** B offsets [from, to): written on B after the failover (from = where the forward mirror's copy ended). */
   readonly from: number;
   readonly to: number;
+  /** Batches this run copied (in a dry run: none). */
   readonly batches: number;
+  /** Batches found already on A, copied by an earlier run that was interrupted. */
+  readonly resumed: number;
   /** Where the copied records start and end on A. */
   readonly originStart: number;
   readonly originEnd: number;
@@ -57,18 +79,21 @@ export interface FailbackReport {
  * same on both sides. Only what was written on B *after* the forward mirror's copy ended is copied back (B
  * offsets from the forward mapping's target end): records that came from A are not returned to A.
  *
- * The reverse copy: read_committed batches of B's remote partition (control batches and aborted data
- * dropped, as the mirror's filter does), written unchanged to the same partition of A's origin topic, as
- * plain non-idempotent batches (producer fields cleared), acks=all, one batch at a time, in order; each
- * acknowledged batch extends an exact PartitionOffsetMapping B→A. Then B's groups' committed offsets on the
- * remote topics are translated — below the failover point through the inverse of the forward mapping, at or
- * after it through the copy's mapping — and written into A's idle groups, never backwards.
+ * The reverse copy (failback-copy.ts): read_committed batches of B's remote partition (control batches and
+ * aborted data dropped, as the mirror's filter does), written unchanged but for the producer fields to the
+ * same partition of A's origin topic as failback's own idempotent producer (failback-producer.ts: taken
+ * from A, registered in A's producer registry before use), acks=all, in order; each acknowledged batch
+ * extends an exact PartitionOffsetMapping B→A. Then B's groups' committed offsets on the remote topics are
+ * translated — below the failover point through the inverse of the forward mapping, at or after it through
+ * the copy's mapping — and written into A's idle groups, never backwards.
  *
- * Not crash-safe: the copy's progress is not recorded durably, so a failback interrupted mid-copy and run
- * again copies the partition's tail again. Run it once, with the forward flow stopped. Before restarting
- * the forward flow A->B, note that it would mirror the copied records to B a second time unless the data
- * path's loop prevention drops them (it recognises Ferry's own writes by producer id; these are written
- * without one) — restart the forward flow only after moving its start past them, or run it active-active.
+ * Crash-safe without a state file: run again after an interruption at any point, it finds on A, by producer
+ * id, what earlier runs copied (failback-copy.ts states the invariant that makes this exact), copies the
+ * rest, and computes the same mapping, so A ends with every record once, in order, and the groups where an
+ * uninterrupted run puts them. Keep the forward flow stopped until failback has completed. Restarting the
+ * forward flow A->B afterwards: with the identity policy its loop prevention drops the copied records
+ * (registered as the reverse direction's writes); with any other policy it would mirror them to B a second
+ * time — move its start past them first, or leave it stopped.
  */
 export async function failback(options: FailbackOptions): Promise<FailbackReport> {
   const logger = componentLogger(options.logger ?? silentLogger, 'mirror-failback', {
@@ -76,12 +101,28 @@ export async function failback(options: FailbackOptions): Promise<FailbackReport
   });
   const forward = new FlowOffsets(options.config, options.flowName, logger);
   const dryRun = options.dryRun === true;
+  const onStep = options.onStep;
   const { source, target } = forward.config;
   try {
     await forward.connect();
+    const producer = new FailbackProducer({
+      originAlias: source,
+      standbyAlias: target,
+      client: forward.sourceClient,
+      admin: forward.sourceAdmin,
+      replicationFactor: forward.config.offsetSyncsTopicReplicationFactor,
+      separator: forward.config.replicationPolicySeparator,
+    });
+    const freshProducer = async () => {
+      const taken = await producer.take();
+      onStep?.({ step: 'producer-registered', producerId: taken.producerId });
+      return taken;
+    };
+    const isFailbackProducer = (pid: number) => producer.isFailbackProducer(pid);
     const topics = await forward.mirroredTopics();
     const copies: FailbackCopy[] = [];
     const reverse = new Map<string, { copy: FailbackCopy; mapping: PartitionOffsetMapping }>();
+    let batchesThisRun = 0;
     for (const [topic, count] of topics) {
       const remoteTopic = forward.policy.formatRemoteTopic(source, topic);
       for (let partition = 0; partition < count; partition++) {
@@ -91,23 +132,29 @@ export async function failback(options: FailbackOptions): Promise<FailbackReport
             ? fwd.targetNext
             : (await forward.targetClient.listOffsets(remoteTopic, partition, 'earliest')).offset;
         const to = (await forward.targetClient.listOffsets(remoteTopic, partition, 'latest')).offset;
-        const originStart = (await forward.sourceClient.listOffsets(topic, partition, 'latest')).offset;
-        const mapping = new PartitionOffsetMapping({ offsetLagMax: Number.POSITIVE_INFINITY });
-        let batches = 0;
-        let originEnd = originStart;
-        if (!dryRun && to > from) {
-          const copied = await copyPartition(forward.targetClient, forward.sourceClient, {
-            remoteTopic,
-            originTopic: topic,
-            partition,
-            from,
-            to,
-            mapping,
-          });
-          batches = copied.batches;
-          originEnd = copied.originEnd;
-        }
-        // Nothing copied (or a dry run): B's end translates to A's end as it is now.
+        const walkFrom =
+          fwd.sourceNext >= 0
+            ? fwd.sourceNext
+            : (await forward.sourceClient.listOffsets(topic, partition, 'earliest')).offset;
+        const copied = await failbackPartition({
+          standby: forward.targetClient,
+          origin: forward.sourceClient,
+          remoteTopic,
+          originTopic: topic,
+          partition,
+          from,
+          to,
+          walkFrom,
+          isFailbackProducer,
+          freshProducer,
+          dryRun,
+          onBatchCopied: () => {
+            batchesThisRun++;
+            onStep?.({ step: 'batch-copied', remoteTopic, partition, batchesThisRun });
+          },
+        });
+        const { mapping, originStart, originEnd } = copied;
+        // B's end (past any dropped tail) translates to the copy's end on A; nothing copied: A's end now.
         mapping.markMirroredUpTo(to, originEnd);
         const copy = {
           remoteTopic,
@@ -115,7 +162,8 @@ export async function failback(options: FailbackOptions): Promise<FailbackReport
           partition,
           from,
           to,
-          batches,
+          batches: copied.batches,
+          resumed: copied.resumed,
           originStart,
           originEnd,
         };
@@ -123,6 +171,7 @@ export async function failback(options: FailbackOptions): Promise<FailbackReport
         reverse.set(`${remoteTopic}:${partition}`, { copy, mapping });
       }
     }
+    onStep?.({ step: 'copied', copies });
     // B's groups (the failed-over consumers) → A.
     const filter = new GroupFilter({
       groups: forward.config.groups,
@@ -174,51 +223,6 @@ export async function failback(options: FailbackOptions): Promise<FailbackReport
   } finally {
     await forward.close();
   }
-}
-
-interface CopyInput {
-  readonly remoteTopic: string;
-  readonly originTopic: string;
-  readonly partition: number;
-  readonly from: number;
-  readonly to: number;
-  readonly mapping: PartitionOffsetMapping;
-}
-
-async function copyPartition(
-  from: ClusterClient,
-  to: ClusterClient,
-  input: CopyInput,
-): Promise<{ batches: number; originEnd: number }> {
-  const filter = new ReadCommittedFilter();
-  let offset = input.from;
-  let batches = 0;
-  let originEnd = (await to.listOffsets(input.originTopic, input.partition, 'latest')).offset;
-  while (offset < input.to) {
-    const [result] = await from.fetch(
-      [{ topic: input.remoteTopic, partition: input.partition, fetchOffset: offset, maxBytes: 1 << 20 }],
-      { maxWaitMs: 0, minBytes: 0, isolationLevel: IsolationLevel.ReadCommitted },
-    );
-    if (result === undefined) throw new Error('fetch returned no result');
-    if (result.error) throw result.error;
-    const set = filter.filter(result.records, result.abortedTransactions, offset);
-    for (const kept of set.kept) {
-      if (kept.baseOffset >= input.to) break;
-      // The fetched buffer is ours: patch in place, then send the slice.
-      rewriteProducerNonTransactional(kept.batch, 0, { producerId: -1, producerEpoch: -1, baseSequence: -1 });
-      const ack = await to.produce(input.originTopic, input.partition, kept.batch, {
-        acks: -1,
-        timeoutMs: 30_000,
-      });
-      input.mapping.onBatchMirrored(kept.baseOffset, kept.lastOffset, ack.baseOffset);
-      originEnd = ack.baseOffset + kept.lastOffset - kept.baseOffset + 1;
-      batches++;
-    }
-    if (set.nextOffset <= offset)
-      throw new Error(`no progress reading ${input.remoteTopic}-${input.partition} at ${offset}`);
-    offset = set.nextOffset;
-  }
-  return { batches, originEnd };
 }
 
 /** A target offset of the forward mapping back to its source offset (the first source record at or after it). */
