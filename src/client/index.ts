@@ -28,6 +28,11 @@ export {
 } from './cluster-client.js';
 export { type CoalescedFetchClient, CoalescingFetcher } from './coalescing-fetcher.js';
 export {
+  type CoalescedProduceClient,
+  CoalescingProducer,
+  type CoalescingProducerOptions,
+} from './coalescing-producer.js';
+export {
   type Connection,
   type ConnectionLane,
   ConnectionPool,

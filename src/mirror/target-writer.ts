@@ -2,7 +2,7 @@ import type { LeaderAndEpoch, ProduceOptions, ProduceResult } from '../client/in
 import { rewriteProducerNonTransactional } from '../protocol/records/batch-crc.js';
 import { lastOffsetDelta } from '../protocol/records/batch-header.js';
 
-/** What the writer needs of a ClusterClient; tests bring a fake. */
+/** What the writer needs of a ClusterClient or a CoalescingProducer; tests bring a fake. */
 export interface ProduceClient {
   produce(topic: string, partition: number, records: Buffer, options: ProduceOptions): Promise<ProduceResult>;
   leaderFor(topic: string, partition: number): Promise<LeaderAndEpoch>;
@@ -48,14 +48,15 @@ export function nextSequenceAfter(baseSequence: number, delta: number): number {
  * producerEpoch and baseSequence become the writer's, the transactional bit is cleared, the CRC recomputed.
  * Everything else — lastOffsetDelta, timestamps, recordsCount, the (possibly compressed) records — is left
  * as it was, so a target batch spans exactly the offsets of its source batch; the broker stamps baseOffset
- * and partitionLeaderEpoch. One batch per Produce request (Kafka accepts only one v2 batch per partition in
- * a request), acks=all.
+ * and partitionLeaderEpoch. One batch of this partition per Produce request (Kafka accepts only one v2 batch
+ * per partition in a request; the task's CoalescingProducer puts other partitions' batches beside it), acks=all.
  *
- * Ordering: `send` issues its request before its first await when the leader's connection is open (see
- * ClusterClient), so successive calls are successive requests on one connection, which the broker answers
- * in order; the caller bounds how many are in flight (Kafka's idempotent limit is 5, the number of batches
- * a broker remembers for de-duplication). Sequences make reordering harmless: a batch that overtakes its
- * predecessor is refused with OUT_OF_ORDER_SEQUENCE_NUMBER, never appended out of place.
+ * Ordering: `send` hands its batch to the client at once, and the client sends one partition's batches in call
+ * order on one connection (ClusterClient writes before its first await when the leader's connection is open;
+ * CoalescingProducer keeps each partition's queue in call order), which the broker answers in order; the
+ * caller bounds how many are in flight (Kafka's idempotent limit is 5, the number of batches a broker
+ * remembers for de-duplication). Sequences make reordering harmless: a batch that overtakes its predecessor
+ * is refused with OUT_OF_ORDER_SEQUENCE_NUMBER, never appended out of place.
  *
  * Rule for a new producer id: the broker keeps no state for a producer id until it appends a batch of it,
  * and, as Kafka does, accepts any sequence as that first batch. Had the first batch been refused (e.g. an
