@@ -7,6 +7,8 @@
  *   npx tsx bench/mirror.ts --partitions 4   source partitions (default 6)
  *   npx tsx bench/mirror.ts --latency-fraction 0.25   the record-age phase at a quarter of Ferry's peak
  *   FERRY_BENCH_PROF=/tmp/prof npm run bench:mirror   every process writes a --cpu-prof profile there
+ *   npx tsx bench/mirror.ts --cases 1024-none --ferry-only --age-rate 80000   while iterating: some cases, no
+ *                                            baselines (their ratios print as NaN), a fixed record-age rate
  *
  * Processes: east and west are each an EmbeddedCluster of one broker in a child process of this script, so the
  * copiers (which run here, or in kcat's own processes) take no CPU from the brokers' event loops and the brokers
@@ -98,6 +100,13 @@ const { CompressionCodecs } = require('kafkajs') as {
   CompressionCodecs: Record<number, () => KafkajsCodec>;
 };
 CompressionCodecs[CompressionTypes.Snappy] = require('kafkajs-snappy') as () => KafkajsCodec;
+
+/** `--cases 100-none,1024-snappy`: the cases to run, as `<record bytes>-<codec>`; all when absent. */
+function caseFilter(): Set<string> | undefined {
+  const i = process.argv.indexOf('--cases');
+  const raw = i >= 0 ? process.argv[i + 1] : process.env.FERRY_BENCH_CASES;
+  return raw === undefined ? undefined : new Set(raw.split(','));
+}
 
 function flag(name: string, env: string, fallback: number, max = Number.POSITIVE_INFINITY): number {
   const i = process.argv.indexOf(name);
@@ -704,6 +713,9 @@ async function main(): Promise<void> {
   const mb = flag('--mb', 'FERRY_BENCH_MB', 256);
   const partitions = flag('--partitions', 'FERRY_BENCH_PARTITIONS', 6);
   const fraction = flag('--latency-fraction', 'FERRY_BENCH_LATENCY_FRACTION', 0.5, 1);
+  const ageRate = process.argv.includes('--age-rate') ? flag('--age-rate', '', 1) : undefined;
+  const ferryOnly = process.argv.includes('--ferry-only');
+  const only = caseFilter();
   const load = loadavg();
   const root = mkdtempSync(join(tmpdir(), 'ferry-bench-mirror-'));
   const east = await startCluster('east', root);
@@ -729,6 +741,7 @@ async function main(): Promise<void> {
     const cases = [];
     for (const recordBytes of RECORD_SIZES) {
       for (const codec of COMPRESSIONS) {
+        if (only && !only.has(`${recordBytes}-${codec}`)) continue;
         const topic = `bench-${recordBytes}-${codec}`;
         const syncsTopic = `bench-syncs-${recordBytes}-${codec}`;
         await createTopics(eastAdmin, [topic], partitions);
@@ -737,12 +750,23 @@ async function main(): Promise<void> {
         const data = await fill(eastClient, topic, partitions, recordBytes, codec, mb);
         const ferry = await withCpu(east, west, () => copyFerry(data, partitions, bootstraps, syncsTopic));
         let kjsFromRun = 0;
-        const kafkajs = await withCpu(east, west, async () => {
-          const r = await copyKafkajs(data, partitions, bootstraps, westClient!);
-          kjsFromRun = r.fromRunS;
-          return r;
-        });
-        const kcat = await withCpu(east, west, () => copyKcat(data, partitions, bootstraps, westClient!));
+        const skipped = {
+          s: Number.NaN,
+          copied: data.records,
+          copierCpuS: Number.NaN,
+          eastCpuS: 0,
+          westCpuS: 0,
+        };
+        const kafkajs = ferryOnly
+          ? skipped
+          : await withCpu(east, west, async () => {
+              const r = await copyKafkajs(data, partitions, bootstraps, westClient!);
+              kjsFromRun = r.fromRunS;
+              return r;
+            });
+        const kcat = ferryOnly
+          ? skipped
+          : await withCpu(east, west, () => copyKcat(data, partitions, bootstraps, westClient!));
         const f = summarise(data, ferry);
         const k = summarise(data, kafkajs);
         const c = summarise(data, kcat);
@@ -760,14 +784,10 @@ async function main(): Promise<void> {
         });
       }
     }
-    const peak = cases.find((c) => c.recordBytes === 1024 && c.codec === 'none')!;
-    const age = await recordAge(
-      bootstraps,
-      eastAdmin,
-      westAdmin,
-      partitions,
-      peak.ferry.recordsPerSec * fraction,
-    );
+    const peak = cases.find((c) => c.recordBytes === 1024 && c.codec === 'none');
+    const rate = ageRate ?? (peak ? peak.ferry.recordsPerSec * fraction : undefined);
+    if (rate === undefined) throw new Error('the record-age phase needs the 1024-none case or --age-rate');
+    const age = await recordAge(bootstraps, eastAdmin, westAdmin, partitions, rate);
     const oneK = cases.filter((c) => c.recordBytes === 1024);
     const min1k = Math.min(...oneK.map((c) => c.ferry.MBps));
     const minVsKjs = Math.min(...cases.map((c) => c.ferryVsKafkajs));
