@@ -23,6 +23,7 @@ let westKafka: Kafka;
 let eastAdmin: Admin;
 let westAdmin: Admin;
 let eastClient: ClusterClient;
+let westClient: ClusterClient;
 
 const PARTITIONS = 2;
 const EAST_PER_PARTITION = 6;
@@ -33,18 +34,46 @@ const WEST_RECORDS = WEST_PER_PARTITION + 2;
 
 class Crash extends Error {}
 
-function mirrorConfig(topic: string): MirrorConfig {
+type Policy = 'default' | 'identity';
+
+function mirrorConfig(topic: string, policy: Policy): MirrorConfig {
   return parseMirrorConfig({
     clusters: {
       east: { 'bootstrap.servers': east.cluster.bootstrap },
       west: { 'bootstrap.servers': west.cluster.bootstrap },
     },
-    flows: [{ source: 'east', target: 'west', topics: topic, 'refresh.topics.interval.seconds': 0.3 }],
+    flows: [
+      {
+        source: 'east',
+        target: 'west',
+        topics: topic,
+        'replication.policy': policy,
+        'refresh.topics.interval.seconds': 0.3,
+      },
+    ],
   });
 }
 
+/** Runs the flow of `config` until it has mirrored every partition of `topic` up to `ends`, then stops it. */
+async function mirrorUpTo(config: MirrorConfig, topic: string, ends: readonly number[]): Promise<void> {
+  const flow = new Flow({
+    config: config.flows[0]!,
+    source: config.clusters.get('east')!,
+    target: config.clusters.get('west')!,
+    taskSettings: { fetchMaxWaitMs: 50 },
+  });
+  await flow.start();
+  try {
+    await waitUntil(`${topic} mirrored to west`, () =>
+      ends.every((end, p) => (flow.mapping(topic, p)?.sourceNext ?? -1) >= end),
+    );
+  } finally {
+    await flow.stop();
+  }
+}
+
 /** A topic on east mirrored to west by a flow that then stops, and new writes on west: the failover's aftermath. */
-async function prepare(topic: string): Promise<MirrorConfig> {
+async function prepare(topic: string, policy: Policy = 'default'): Promise<MirrorConfig> {
   await eastAdmin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: PARTITIONS }] });
   const producer = eastKafka.producer();
   await producer.connect();
@@ -55,25 +84,10 @@ async function prepare(topic: string): Promise<MirrorConfig> {
   }
   await producer.disconnect();
 
-  const config = mirrorConfig(topic);
-  const flow = new Flow({
-    config: config.flows[0]!,
-    source: config.clusters.get('east')!,
-    target: config.clusters.get('west')!,
-    taskSettings: { fetchMaxWaitMs: 50 },
-  });
-  await flow.start();
-  try {
-    await waitUntil(`${topic} mirrored to west`, () =>
-      Array.from({ length: PARTITIONS }, (_, p) => p).every(
-        (p) => (flow.mapping(topic, p)?.sourceNext ?? -1) >= EAST_PER_PARTITION,
-      ),
-    );
-  } finally {
-    await flow.stop();
-  }
+  const config = mirrorConfig(topic, policy);
+  await mirrorUpTo(config, topic, Array<number>(PARTITIONS).fill(EAST_PER_PARTITION));
 
-  const remote = `east.${topic}`;
+  const remote = policy === 'identity' ? topic : `east.${topic}`;
   const westProducer = westKafka.producer();
   const tx = westKafka.producer({ transactionalId: `tx-${topic}`, idempotent: true, maxInFlightRequests: 1 });
   await Promise.all([westProducer.connect(), tx.connect()]);
@@ -102,30 +116,23 @@ async function prepare(topic: string): Promise<MirrorConfig> {
   await Promise.all([westProducer.disconnect(), tx.disconnect()]);
 
   // The failed-over consumers: midway through partition 0's new records, at partition 1's end.
-  const westClient = new ClusterClient({ bootstrapServers: west.brokers });
-  try {
-    const ends = await Promise.all(
-      Array.from({ length: PARTITIONS }, (_, p) => westClient.listOffsets(remote, p, 'latest')),
-    );
-    await westAdmin.setOffsets({
-      groupId: `app-${topic}`,
-      topic: remote,
-      partitions: [
-        { partition: 0, offset: String(EAST_PER_PARTITION + 5) },
-        { partition: 1, offset: String(ends[1]!.offset) },
-      ],
-    });
-  } finally {
-    westClient.close();
-  }
+  const end1 = await westClient.listOffsets(remote, 1, 'latest');
+  await westAdmin.setOffsets({
+    groupId: `app-${topic}`,
+    topic: remote,
+    partitions: [
+      { partition: 0, offset: String(EAST_PER_PARTITION + 5) },
+      { partition: 1, offset: String(end1.offset) },
+    ],
+  });
   return config;
 }
 
 /** What east holds of a topic, partition by partition: every kept record with its offset. */
-async function eastRecords(topic: string): Promise<string[][]> {
+async function eastRecords(topic: string, client = eastClient): Promise<string[][]> {
   const out: string[][] = [];
   for (let p = 0; p < PARTITIONS; p++) {
-    const log = await readRawLog(eastClient, topic, p);
+    const log = await readRawLog(client, topic, p);
     out.push(log.kept.map((r) => `${r.offset}:${r.key?.toString()}=${r.value?.toString()}`));
   }
   return out;
@@ -167,10 +174,12 @@ beforeAll(async () => {
   westAdmin = westKafka.admin();
   await Promise.all([eastAdmin.connect(), westAdmin.connect()]);
   eastClient = new ClusterClient({ bootstrapServers: east.brokers });
+  westClient = new ClusterClient({ bootstrapServers: west.brokers });
 }, 60_000);
 
 afterAll(async () => {
   eastClient?.close();
+  westClient?.close();
   await Promise.allSettled([eastAdmin?.disconnect(), westAdmin?.disconnect()]);
   await Promise.allSettled([east?.close(), west?.close()]);
 }, 30_000);
@@ -247,4 +256,63 @@ describe('failback interrupted and run again', () => {
       expect(report.resumes.map((r) => r.status)).toEqual(['written', 'written']);
     });
   }
+
+  it("interrupted, then east's own producer writes, run again: the copy steps over east's batch", async () => {
+    const topic = 'orders-mixed';
+    const config = await prepare(topic);
+    await expect(
+      failback({
+        config,
+        flowName: 'east->west',
+        onStep: (s) => {
+          if (s.step === 'batch-copied' && s.batchesThisRun === 4) throw new Crash('k4');
+        },
+      }),
+    ).rejects.toBeInstanceOf(Crash);
+    // An idempotent producer: its producer id is not failback's, which the walk learns from the registry.
+    const producer = eastKafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+    await producer.connect();
+    await producer.send({ topic, messages: [{ partition: 0, key: 'x0', value: 'x0' }] });
+    await producer.disconnect();
+
+    const report = await failback({ config, flowName: 'east->west' });
+    expect(copiedBatches(report).batches + copiedBatches(report).resumed).toBe(total);
+    const records = await eastRecords(topic);
+    const values = records.map((p) => p.map((r) => r.slice(r.indexOf(':') + 1)));
+    expect(values[0]!.filter((v) => v === 'x0=x0')).toHaveLength(1);
+    expect(values[0]!.filter((v) => v !== 'x0=x0')).toEqual(expectedValues()[0]);
+    expect(records[1]).toEqual(reference.records[1]);
+    // Partition 0's group resumes at the record it was at on west (the triple's third), wherever it landed.
+    const at = records[0]!.find((r) => r.endsWith(':w0-3.2=w0-3.2'))!;
+    expect(await eastGroup(topic)).toEqual([Number(at.slice(0, at.indexOf(':'))), reference.group[1]]);
+  });
+});
+
+describe('failback under the identity policy, then the forward flow restarted', () => {
+  it("drops the copied records as the reverse direction's writes (loop prevention by producer id)", async () => {
+    const topic = 'orders-identity';
+    const config = await prepare(topic, 'identity');
+    const report = await failback({ config, flowName: 'east->west' });
+    expect(report.copies.reduce((s, c) => s + c.batches, 0)).toBe(PARTITIONS * WEST_BATCHES);
+    const onEast = await eastRecords(topic);
+    expect(onEast.map((p) => p.map((r) => r.slice(r.indexOf(':') + 1)))).toEqual(expectedValues());
+
+    // East writes on; the forward flow must mirror that, and not the copies before it, to west.
+    const producer = eastKafka.producer();
+    await producer.connect();
+    for (let p = 0; p < PARTITIONS; p++)
+      await producer.send({ topic, messages: [{ partition: p, key: `n${p}`, value: `n${p}` }] });
+    await producer.disconnect();
+    const ends = await Promise.all(
+      Array.from(
+        { length: PARTITIONS },
+        async (_, p) => (await eastClient.listOffsets(topic, p, 'latest')).offset,
+      ),
+    );
+    await mirrorUpTo(config, topic, ends);
+    const onWest = await eastRecords(topic, westClient);
+    expect(onWest.map((p) => p.map((r) => r.slice(r.indexOf(':') + 1)))).toEqual(
+      expectedValues().map((values, p) => [...values, `n${p}=n${p}`]),
+    );
+  });
 });
