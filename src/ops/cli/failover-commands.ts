@@ -70,9 +70,15 @@ export function registerFailoverCommands(program: Command): void {
 
   program
     .command('failback')
-    .description('after a failover A->B: copy what was written on B back to A and move the groups back')
+    .description(
+      'after a failover A->B: copy what was written on B back to A and move the groups back; ' +
+        'run it again after an interruption: it resumes where the copy stopped, every record once',
+    )
     .requiredOption('--config <file>', 'the mirror config (JSON)')
-    .requiredOption('--flow <A->B>', 'the forward flow that failed over (stopped)')
+    .requiredOption(
+      '--flow <A->B>',
+      'the forward flow that failed over (stopped, and kept stopped until done)',
+    )
     .option('--dry-run', 'print the plan; copy and write nothing')
     .option('--json', 'print the report as JSON')
     .action(async (flags: FailoverFlags) => {
@@ -85,7 +91,7 @@ export function registerFailoverCommands(program: Command): void {
       println(`${report.dryRun ? 'DRY RUN: ' : ''}failback ${report.flow} via ${report.reverseFlow}`);
       for (const c of report.copies)
         println(
-          `  ${c.remoteTopic}-${c.partition} [${c.from}, ${c.to}) -> ${c.originTopic}-${c.partition} [${c.originStart}, ${c.originEnd}) ${c.batches} batches`,
+          `  ${c.remoteTopic}-${c.partition} [${c.from}, ${c.to}) -> ${c.originTopic}-${c.partition} [${c.originStart}, ${c.originEnd}) ${c.batches} batches${c.resumed > 0 ? `, ${c.resumed} already there from an interrupted run` : ''}`,
         );
       for (const r of report.resumes)
         println(
