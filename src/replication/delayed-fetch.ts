@@ -16,12 +16,12 @@ export interface FetchRead<R> {
  * answered, so data is read once per attempt, not once more on completion.
  */
 export class DelayedFetch<R> extends DelayedOperation {
-  private lastRead: FetchRead<R> | undefined;
-
   constructor(
     private readonly minBytes: number,
     private readonly read: () => FetchRead<R>,
     private readonly respond: (results: R) => void,
+    /** The read the request already made before it was parked (its first attempt), if any. */
+    private lastRead?: FetchRead<R>,
   ) {
     super();
   }

@@ -56,6 +56,15 @@ export class DelayedOperationPurgatory {
   /** Completes the operation now if it can; otherwise watches it on `keys` and starts its timer. */
   tryCompleteElseWatch(operation: DelayedOperation, keys: readonly string[], timeoutMs: number): void {
     if (operation.tryComplete()) return;
+    this.watch(operation, keys, timeoutMs);
+  }
+
+  /**
+   * Watches an operation the caller has just found incomplete, without trying it again: on one thread nothing
+   * can have changed between that check and this call, and a fetch's check is a log read worth not repeating.
+   */
+  watch(operation: DelayedOperation, keys: readonly string[], timeoutMs: number): void {
+    if (operation.completed) return;
     for (const key of keys) {
       let list = this.watchers.get(key);
       if (!list) {

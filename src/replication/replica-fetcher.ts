@@ -9,6 +9,12 @@ import {
 } from '../protocol/messages/offset-for-leader-epoch.js';
 import { RecordSetIterator } from '../protocol/records/record-set.js';
 import type { Partition } from './partition.js';
+import {
+  REPLICA_FETCH_MAX_BYTES,
+  REPLICA_FETCH_RESPONSE_MAX_BYTES,
+  REPLICA_FETCH_WAIT_MAX_MS,
+  ReplicaFetchRequest,
+} from './replica-fetch-request.js';
 
 export interface LeaderEndpoint {
   readonly host: string;
@@ -28,15 +34,18 @@ export interface ReplicaFetcherOptions {
   readonly leaderId: number;
   readonly endpoint: () => LeaderEndpoint | undefined;
   readonly logger: Logger;
-  /** How long the leader may hold a fetch with no new data. @defaultValue 500 */
+  /** How long the leader may hold a fetch with no new data (`replica.fetch.wait.max.ms`). @defaultValue 500 */
   readonly maxWaitMs?: number;
+  /** Per fetch response (`replica.fetch.response.max.bytes`). @defaultValue 10 MiB */
   readonly maxBytes?: number;
+  /** Per partition (`replica.fetch.max.bytes`). @defaultValue 1 MiB */
   readonly partitionMaxBytes?: number;
   /** Called after a follower append, so the replica manager can wake waiting requests. */
   readonly onAppended?: (partition: Partition) => void;
 }
 
 const BACKOFF_MS = 100;
+const EMPTY = Buffer.alloc(0);
 
 /**
  * Follower replication from one leader broker (Kafka's ReplicaFetcherThread), over the Kafka protocol through
@@ -48,16 +57,27 @@ const BACKOFF_MS = 100;
  * leader's batches byte for byte (offsets and epochs as the leader wrote them), and takes the leader's high
  * watermark. Each fetch tells the leader how far this follower has come, which is what moves the leader's HW.
  *
- * One loop per leader, on the event loop: partitions are added and removed between fetches.
+ * One loop per leader, on the event loop: partitions are added and removed between fetches. The hot path is
+ * one Fetch per round trip: the request object is reused (replica-fetch-request.ts), and the fetched batches go
+ * to the log as the slice of the response frame the decoder handed over — never copied or decoded here; the
+ * log's follower append checks each batch's CRC, as Kafka's does.
  */
 export class ReplicaFetcher {
   private readonly partitions = new Map<string, FetchState>();
+  /** Partitions still to truncate before they may fetch (KIP-101). */
+  private untruncated = 0;
+  private readonly request: ReplicaFetchRequest;
   private connection: BrokerConnection | undefined;
   private running = true;
   private wake: (() => void) | undefined;
   readonly done: Promise<void>;
 
   constructor(private readonly options: ReplicaFetcherOptions) {
+    this.request = new ReplicaFetchRequest(options.brokerId, {
+      maxWaitMs: options.maxWaitMs ?? REPLICA_FETCH_WAIT_MAX_MS,
+      maxBytes: options.maxBytes ?? REPLICA_FETCH_RESPONSE_MAX_BYTES,
+      partitionMaxBytes: options.partitionMaxBytes ?? REPLICA_FETCH_MAX_BYTES,
+    });
     this.done = this.run();
   }
 
@@ -66,12 +86,33 @@ export class ReplicaFetcher {
   }
 
   addPartition(partition: Partition, leaderEpoch: number): void {
+    this.removePartition(partition);
     this.partitions.set(partition.key, { partition, leaderEpoch, truncated: false });
+    this.untruncated++;
     this.wake?.();
   }
 
   removePartition(partition: Partition): void {
+    const state = this.partitions.get(partition.key);
+    if (state === undefined) return;
     this.partitions.delete(partition.key);
+    if (state.truncated) this.request.invalidate();
+    else this.untruncated--;
+  }
+
+  /** The partition must find where its log agrees with the leader's again before it fetches. */
+  private markUntruncated(state: FetchState): void {
+    if (!state.truncated) return;
+    state.truncated = false;
+    this.untruncated++;
+    this.request.invalidate();
+  }
+
+  private markTruncated(state: FetchState): void {
+    if (state.truncated) return;
+    state.truncated = true;
+    this.untruncated--;
+    this.request.invalidate();
   }
 
   async shutdown(): Promise<void> {
@@ -127,6 +168,7 @@ export class ReplicaFetcher {
    * and at most endOffset. An unknown epoch on either side falls back to the high watermark, which is committed.
    */
   private async truncatePending(connection: BrokerConnection): Promise<void> {
+    if (this.untruncated === 0) return;
     const pending = [...this.partitions.values()].filter((s) => !s.truncated);
     if (pending.length === 0) return;
     const request: OffsetForLeaderEpochRequest = {
@@ -163,76 +205,55 @@ export class ReplicaFetcher {
           );
           log.truncateTo(target);
         }
-        state.truncated = true;
+        this.markTruncated(state);
       }
     }
   }
 
   private async fetchOnce(connection: BrokerConnection): Promise<void> {
-    const ready = [...this.partitions.values()].filter((s) => s.truncated);
-    if (ready.length === 0) {
+    if (this.request.isStale) {
+      const ready: FetchState[] = [];
+      for (const state of this.partitions.values()) if (state.truncated) ready.push(state);
+      this.request.rebuild(ready);
+    }
+    const ready = this.request.size;
+    if (ready === 0) {
       await new Promise((resolve) => setTimeout(resolve, BACKOFF_MS));
       return;
     }
-    const request: FetchRequest = {
-      replicaId: this.options.brokerId,
-      maxWaitMs: this.options.maxWaitMs ?? 500,
-      minBytes: 1,
-      maxBytes: this.options.maxBytes ?? 16 * 1024 * 1024,
-      isolationLevel: 0,
-      sessionId: 0,
-      sessionEpoch: -1,
-      topics: groupByTopic(ready, (s) => ({
-        partition: s.partition.partition,
-        currentLeaderEpoch: s.leaderEpoch,
-        fetchOffset: s.partition.log.logEndOffset,
-        lastFetchedEpoch: s.partition.log.leaderEpochCache.latestEpoch(),
-        logStartOffset: s.partition.log.logStartOffset,
-        partitionMaxBytes: this.options.partitionMaxBytes ?? 1024 * 1024,
-      })),
-      forgottenTopicsData: [],
-      rackId: '',
-    };
-    const response = await connection.send<FetchRequest, FetchResponse>(FETCH_API, request);
+    const response = await connection.send<FetchRequest, FetchResponse>(FETCH_API, this.request.refresh());
     let failed = 0;
     for (const topic of response.responses) {
       for (const data of topic.partitions) {
         const state = this.partitions.get(`${topic.topic}-${data.partitionIndex}`);
-        if (!state) continue;
+        // Gone, or sent back to truncation, while the fetch was out: what it brought is not ours to append.
+        if (state === undefined || !state.truncated) continue;
         const partition = state.partition;
         if (data.errorCode !== 0) {
           failed++;
           this.onPartitionError(state, data.errorCode, data.logStartOffset ?? -1);
           continue;
         }
-        const records = data.records ?? Buffer.alloc(0);
-        const batches = new RecordSetIterator(records);
-        while (batches.next()) {
-          // walk to the end of the whole batches; a trailing partial batch is fetched again next time
-        }
+        // Whole batches only: a response may end with a partial batch, fetched again next time.
+        const records = wholeBatches(data.records);
         try {
-          partition.appendRecordsAsFollower(
-            records.subarray(0, batches.validBytes),
-            data.highWatermark,
-            data.logStartOffset ?? -1,
-          );
+          partition.appendRecordsAsFollower(records, data.highWatermark, data.logStartOffset ?? -1);
         } catch (err) {
           // Our log and the leader's disagree (e.g. the leader truncated): find the common point again, for this
           // partition only, instead of failing the fetches of every partition from this leader.
           failed++;
-          state.truncated = false;
+          this.markUntruncated(state);
           this.options.logger.warn(
             { topic: partition.topic, partition: partition.partition, err: (err as Error).message },
             'follower append failed; truncating again',
           );
           continue;
         }
-        if (batches.validBytes > 0) this.options.onAppended?.(partition);
+        if (records.length > 0) this.options.onAppended?.(partition);
       }
     }
     // Errors come back at once: do not spin while the metadata catches up.
-    if (failed > 0 && failed === ready.length)
-      await new Promise((resolve) => setTimeout(resolve, BACKOFF_MS));
+    if (failed > 0 && failed === ready) await new Promise((resolve) => setTimeout(resolve, BACKOFF_MS));
   }
 
   private onPartitionError(state: FetchState, errorCode: number, leaderLogStartOffset: number): void {
@@ -244,7 +265,7 @@ export class ReplicaFetcher {
       return;
     }
     if (error.name === 'OFFSET_OUT_OF_RANGE') {
-      state.truncated = false;
+      this.markUntruncated(state);
       return;
     }
     // FENCED_LEADER_EPOCH, NOT_LEADER_OR_FOLLOWER, UNKNOWN_*: the metadata will move this partition; wait.
@@ -253,6 +274,16 @@ export class ReplicaFetcher {
       'follower fetch error',
     );
   }
+}
+
+/** The whole batches of a fetched record set, as a slice of it (a header walk; nothing is copied or decoded). */
+function wholeBatches(records: Buffer | null): Buffer {
+  if (records === null || records.length === 0) return EMPTY;
+  const batches = new RecordSetIterator(records);
+  while (batches.next()) {
+    // to the end of the last whole batch
+  }
+  return batches.validBytes === records.length ? records : records.subarray(0, batches.validBytes);
 }
 
 function groupByTopic<T>(

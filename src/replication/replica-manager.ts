@@ -190,6 +190,7 @@ export class ReplicaManager {
     const results: ProducePartitionResult[] = [];
     const waiting: ProducePartitionStatus[] = [];
     const waitingIndex: number[] = [];
+    const appendedTo: Partition[] = [];
     for (const entry of entries) {
       const p = this.partition(entry.topic, entry.partition);
       try {
@@ -209,7 +210,7 @@ export class ReplicaManager {
           logAppendTimeMs: appended.logAppendTime,
           logStartOffset: p.log.logStartOffset,
         });
-        if (!appended.duplicate) this.onLeaderAppend(p);
+        if (!appended.duplicate) appendedTo.push(p);
         if (requiredAcks === -1) {
           waiting.push({
             partition: p,
@@ -224,6 +225,10 @@ export class ReplicaManager {
         results.push(failedProduce(entry, err, p?.log.logStartOffset ?? -1));
       }
     }
+    // Waiting fetches learn of the new data once the whole request is appended (Kafka's action queue after a
+    // produce): a follower fetch parked on several of these partitions then carries all of them in one answer,
+    // instead of one answer (and one more fetch round trip) per partition.
+    for (const p of appendedTo) this.onLeaderAppend(p);
     if (waiting.length === 0) return results;
     let sync = true;
     let done: ((r: ProducePartitionResult[]) => void) | undefined;
@@ -255,6 +260,7 @@ export class ReplicaManager {
    * max_wait_ms is 0); otherwise waits in the fetch purgatory.
    */
   fetchMessages(params: FetchParams): MaybeAsync<FetchPartitionResult[]> {
+    if (params.replicaId >= 0) this.updateFollowerFetchStates(params);
     const read = (): FetchRead<FetchPartitionResult[]> => this.readFromLog(params);
     const first = read();
     if (
@@ -266,13 +272,33 @@ export class ReplicaManager {
       return first.results;
     }
     return new Promise((resolve) => {
-      const operation = new DelayedFetch(params.minBytes, read, resolve);
-      this.fetchPurgatory.tryCompleteElseWatch(
-        operation,
-        params.partitions.map((p) => `${p.topic}-${p.partition}`),
-        params.maxWaitMs,
-      );
+      const operation = new DelayedFetch(params.minBytes, read, resolve, first);
+      const keys: string[] = [];
+      for (const p of params.partitions) keys.push(`${p.topic}-${p.partition}`);
+      this.fetchPurgatory.watch(operation, keys, params.maxWaitMs);
     });
+  }
+
+  /**
+   * A follower's fetch offsets are its log end offsets: record them once, when the fetch arrives (Kafka does
+   * not again on a parked fetch's re-reads, whose offsets have not changed). Where that moves a high watermark,
+   * acks=all produces and consumer fetches waiting for it are woken — after every partition of the fetch is
+   * recorded, so a produce spanning several of them is checked once its partitions all moved.
+   */
+  private updateFollowerFetchStates(params: FetchParams): void {
+    let moved: Partition[] | undefined;
+    for (const request of params.partitions) {
+      const p = this.partition(request.topic, request.partition);
+      if (p?.updateFollowerFetchState(params.replicaId, request.fetchOffset)) {
+        moved ??= [];
+        moved.push(p);
+      }
+    }
+    if (moved === undefined) return;
+    for (const p of moved) {
+      this.producePurgatory.checkAndComplete(p.key);
+      this.fetchPurgatory.checkAndComplete(p.key);
+    }
   }
 
   /** Followers that fell behind leave the ISR; the broker calls this periodically. */
@@ -359,7 +385,10 @@ export class ReplicaManager {
     return p;
   }
 
-  /** New data on a leader: followers waiting for it, and (when the HW moved) consumers and acks=all produces. */
+  /**
+   * New data on a leader: followers waiting for it, and (when the HW moved: an ISR of the leader alone) consumers
+   * and acks=all produces.
+   */
   private onLeaderAppend(p: Partition): void {
     this.fetchPurgatory.checkAndComplete(p.key);
     this.producePurgatory.checkAndComplete(p.key);
@@ -378,9 +407,6 @@ export class ReplicaManager {
             'UNKNOWN_TOPIC_OR_PARTITION',
             `${request.topic}-${request.partition} is not hosted here`,
           );
-        }
-        if (params.replicaId >= 0 && p.updateFollowerFetchState(params.replicaId, request.fetchOffset)) {
-          this.producePurgatory.checkAndComplete(p.key);
         }
         const read = p.read({
           fetchOffset: request.fetchOffset,
