@@ -1,4 +1,5 @@
 import type { MirrorConfig, RawMirrorConfig } from '../mirror-config.js';
+import { CLUSTER_KEYS, FLOW_KEYS, type MirrorConfigKey } from '../mirror-config-keys.js';
 import { createReplicationPolicy } from '../replication-policy.js';
 
 /** What `cutover run --reverse-flow` writes next to switch.json: the B->A flow to run for a rollback path. */
@@ -20,6 +21,32 @@ export interface ReverseFlowPlan {
   readonly notes: readonly string[];
 }
 
+/** Flow keys the plan sets itself (the direction and what it selects); every other key is the forward flow's. */
+const PLANNED_KEYS = new Set([
+  'source',
+  'target',
+  'enabled',
+  'topics',
+  'topics.exclude',
+  'groups',
+  'groups.exclude',
+]);
+
+/** The raw keys of a typed config (a flow or cluster), for the keys of `keys` not in `skip`. */
+function rawOf(
+  keys: readonly MirrorConfigKey[],
+  typed: object,
+  skip: ReadonlySet<string>,
+): Record<string, unknown> {
+  const values = typed as Record<string, unknown>;
+  const raw: Record<string, unknown> = {};
+  for (const k of keys) {
+    const value = values[k.prop];
+    if (!skip.has(k.key) && value !== undefined) raw[k.key] = Array.isArray(value) ? [...value] : value;
+  }
+  return raw;
+}
+
 /** `^(?:a|b)$` over literal names: a topic or group list as one anchored regex. */
 function exactly(names: readonly string[]): string {
   return `^(?:${names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})$`;
@@ -39,7 +66,7 @@ function exactly(names: readonly string[]): string {
  *   default   producers now write to B's `A.orders`, and a B->A flow with the default policy skips `A.*` as a
  *             cycle (the topic originated on A; MM2's rule, kept by topic-filter.ts) — were it not skipped it
  *             would land as `B.A.orders`, which no consumer on A reads. So the reverse flow is what MM2
- *             operators run: every topic of B except A's remote topics (`topics.exclude` = `^A\.`), i.e.
+ *             operators run: every topic of B except A's remote topics (`topics.exclude` += `^A\.`), i.e.
  *             topics created on B after the switch come back as `B.<topic>`. The migrated topics roll back
  *             with `ferry failback --flow A->B`, which copies what was written to B's `A.orders` after the
  *             forward copy ended into A's `orders`, and moves the groups back.
@@ -65,17 +92,12 @@ export function reverseFlowPlan(
   for (const alias of [a, b]) {
     const c = config.clusters.get(alias);
     if (c === undefined) throw new Error(`no cluster ${alias} in the mirror config`);
-    clusters[alias] = { 'bootstrap.servers': [...c.bootstrapServers] };
+    clusters[alias] = rawOf(CLUSTER_KEYS, c, new Set());
   }
   const identity = forward.replicationPolicy === 'identity';
-  const flow: Record<string, unknown> = {
-    source: b,
-    target: a,
-    'replication.policy': forward.replicationPolicy,
-    'replication.policy.separator': forward.replicationPolicySeparator,
-    'replication.policy.internal.topic.separator.enabled':
-      forward.replicationPolicyInternalTopicSeparatorEnabled,
-  };
+  // The forward flow's settings (policy, intervals, replication factors, offset.lag.max, …) were tuned for
+  // this pair of clusters: the reverse flow keeps them.
+  const flow: Record<string, unknown> = { ...rawOf(FLOW_KEYS, forward, PLANNED_KEYS), source: b, target: a };
   const notes: string[] = [];
   const unfreezeOnStart: string[] = [];
   if (identity) {
@@ -90,7 +112,8 @@ export function reverseFlowPlan(
   } else {
     const prefix = policy.formatRemoteTopic(a, '');
     flow.topics = '.*';
-    flow['topics.exclude'] = `^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`;
+    // The forward flow's exclusions (internal topics and the operator's own) hold in this direction too.
+    flow['topics.exclude'] = [...forward.topicsExclude, `^${prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`];
     notes.push(
       `default policy: ${b}'s remote topics (${prefix}*) are a cycle for ${b}->${a} and are excluded; topics created on ${b} after the switch come back as ${policy.formatRemoteTopic(b, '<topic>')}`,
       `the migrated topics roll back with: ferry failback --config <mirror config> --flow ${flowName} (copies what was written to ${b}'s ${prefix}<topic> after the cutover into ${a}'s <topic>)`,

@@ -8,9 +8,19 @@ function forward(policy: 'default' | 'identity') {
   return parseMirrorConfig({
     clusters: {
       east: { 'bootstrap.servers': 'east:9092' },
-      west: { 'bootstrap.servers': ['west1:9092', 'west2:9092'] },
+      west: { 'bootstrap.servers': ['west1:9092', 'west2:9092'], 'client.id': 'mm-west' },
     },
-    flows: [{ source: 'east', target: 'west', topics: 'orders.*', 'replication.policy': policy }],
+    flows: [
+      {
+        source: 'east',
+        target: 'west',
+        topics: 'orders.*',
+        'topics.exclude': 'orders\\.tmp',
+        'replication.policy': policy,
+        'refresh.topics.interval.seconds': 5,
+        'replication.factor': 1,
+      },
+    ],
   });
 }
 
@@ -46,6 +56,9 @@ describe('reverseFlowPlan', () => {
     expect(parsed.flows[0]?.name).toBe('west->east');
     expect(reverseMirrors(plan.config, 'east.orders')).toBe(false);
     expect(reverseMirrors(plan.config, 'payments')).toBe(true);
+    // The forward flow's own exclusions and internal topics stay out in this direction too.
+    expect(reverseMirrors(plan.config, 'orders.tmp')).toBe(false);
+    expect(reverseMirrors(plan.config, '__consumer_offsets')).toBe(false);
     expect(plan.notes.join('\n')).toContain('ferry failback --config <mirror config> --flow east->west');
     // It writes west.* topics on east, which the cutover never froze.
     expect(plan.unfreezeOnStart).toEqual([]);
@@ -68,6 +81,17 @@ describe('reverseFlowPlan', () => {
     expect(reverseMirrors(plan.config, 'payments')).toBe(false);
     // It writes into east's frozen originals: starting it must lift their freeze.
     expect(plan.unfreezeOnStart).toEqual(['orders', 'orders.v2']);
+  });
+
+  it('keeps the forward flow’s settings for the pair and every cluster setting', () => {
+    const parsed = parseMirrorConfig(
+      reverseFlowPlan(forward('identity'), 'east->west', ['orders'], [], 'f.json').config,
+    );
+    const [flow] = parsed.flows;
+    expect([flow?.source, flow?.target, flow?.refreshTopicsIntervalSeconds, flow?.replicationFactor]).toEqual(
+      ['west', 'east', 5, 1],
+    );
+    expect(parsed.clusters.get('west')).toEqual(forward('identity').clusters.get('west'));
   });
 
   it('names an unknown flow', () => {
