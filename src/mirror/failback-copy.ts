@@ -1,4 +1,4 @@
-import { type ClusterClient, IsolationLevel, type ProducerIdAndEpoch } from '../client/index.js';
+import { IsolationLevel, type ProducerIdAndEpoch } from '../client/index.js';
 import {
   baseOffset,
   baseSequence,
@@ -12,7 +12,13 @@ import {
 import { RecordSetIterator } from '../protocol/records/record-set.js';
 import { type KeptBatch, ReadCommittedFilter } from './batch-filter.js';
 import { PartitionOffsetMapping } from './offset-mapping.js';
-import { nextSequenceAfter, type PartitionProducerState, PartitionWriter } from './target-writer.js';
+import type { TopicReadClient } from './offset-sync-reader.js';
+import {
+  nextSequenceAfter,
+  type PartitionProducerState,
+  PartitionWriter,
+  type ProduceClient,
+} from './target-writer.js';
 import { isCopyOf, MirrorInvariantError } from './task-resume.js';
 
 /**
@@ -63,11 +69,14 @@ import { isCopyOf, MirrorInvariantError } from './task-resume.js';
 const MAX_IN_FLIGHT = 5;
 const FETCH_MAX_BYTES = 1 << 20;
 
+/** What the copy needs of A's client: reading, and producing as PartitionWriter does. A ClusterClient fits. */
+export type OriginClient = TopicReadClient & ProduceClient;
+
 export interface FailbackPartition {
-  /** Reads B. */
-  readonly standby: ClusterClient;
+  /** Reads B (a ClusterClient; tests bring a fake). */
+  readonly standby: TopicReadClient;
   /** Reads and writes A. */
-  readonly origin: ClusterClient;
+  readonly origin: OriginClient;
   readonly remoteTopic: string;
   readonly originTopic: string;
   readonly partition: number;
@@ -107,7 +116,7 @@ class KeptRange {
   private offset: number;
 
   constructor(
-    private readonly client: ClusterClient,
+    private readonly client: TopicReadClient,
     private readonly topic: string,
     private readonly partition: number,
     from: number,
@@ -170,23 +179,32 @@ export async function failbackPartition(input: FailbackPartition): Promise<Failb
     newProducerId: !continued,
   });
   await writer.ready();
+  /** At most MAX_IN_FLIGHT, oldest first. */
   const inFlight: Promise<void>[] = [];
-  let head = 0;
+  /** The last batch's bookkeeping: each waits for its predecessor's, so the mapping grows in B's order. */
+  let chain: Promise<void> = Promise.resolve();
   for (; next !== undefined; next = await range.next()) {
     const { baseOffset: from, lastOffset: last } = next;
-    // Acks arrive in send order (one connection, answered in order), so the mapping grows in order.
-    const acked = writer.send(next.batch).then((targetBase) => {
-      mapping.onBatchMirrored(from, last, targetBase);
-      if (walked.matched === 0 && batches === 0) originStart = targetBase;
-      originEnd = targetBase + last - from + 1;
-      batches++;
-      input.onBatchCopied?.(batches);
-    });
-    acked.catch(() => {}); // awaited below; a failure also poisons the writer, so later sends never go out
+    const sent = writer.send(next.batch);
+    // Requests go out and are answered in order, but a deferred send (PartitionWriter's first-batch gate)
+    // settles a few microtasks later than a direct one: chain the bookkeeping, not the acknowledgements.
+    const acked = chain
+      .then(() => sent)
+      .then((targetBase) => {
+        mapping.onBatchMirrored(from, last, targetBase);
+        if (walked.matched === 0 && batches === 0) originStart = targetBase;
+        originEnd = targetBase + last - from + 1;
+        batches++;
+        input.onBatchCopied?.(batches);
+      });
+    // Awaited below in order; a failure also poisons the writer, so later sends never go out.
+    sent.catch(() => {});
+    acked.catch(() => {});
+    chain = acked;
     inFlight.push(acked);
-    if (inFlight.length - head >= MAX_IN_FLIGHT) await inFlight[head++];
+    if (inFlight.length >= MAX_IN_FLIGHT) await inFlight.shift();
   }
-  while (head < inFlight.length) await inFlight[head++];
+  for (const acked of inFlight) await acked;
   return { mapping, resumed: walked.matched, batches, originStart, originEnd };
 }
 
