@@ -4,11 +4,18 @@
 set -euo pipefail
 
 # command -> Debian package
-declare -A needed=([kcat]=kcat)
+declare -A commands=([kcat]=kcat)
+# Python module -> Debian package. Debian's packages install into Debian's own interpreter, so the check asks
+# /usr/bin/python3 by path: a pyenv or venv python3 earlier on PATH would not see them.
+declare -A python_modules=([kafka]=python3-kafka [confluent_kafka]=python3-confluent-kafka)
+SYSTEM_PYTHON=/usr/bin/python3
 
 missing=()
-for cmd in "${!needed[@]}"; do
-  command -v "$cmd" >/dev/null 2>&1 || missing+=("${needed[$cmd]}")
+for cmd in "${!commands[@]}"; do
+  command -v "$cmd" >/dev/null 2>&1 || missing+=("${commands[$cmd]}")
+done
+for module in "${!python_modules[@]}"; do
+  [ -x "$SYSTEM_PYTHON" ] && "$SYSTEM_PYTHON" -c "import $module" >/dev/null 2>&1 || missing+=("${python_modules[$module]}")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 
