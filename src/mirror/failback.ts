@@ -132,10 +132,9 @@ export async function failback(options: FailbackOptions): Promise<FailbackReport
             ? fwd.targetNext
             : (await forward.targetClient.listOffsets(remoteTopic, partition, 'earliest')).offset;
         const to = (await forward.targetClient.listOffsets(remoteTopic, partition, 'latest')).offset;
-        const walkFrom =
-          fwd.sourceNext >= 0
-            ? fwd.sourceNext
-            : (await forward.sourceClient.listOffsets(topic, partition, 'earliest')).offset;
+        // Retention may have removed what the forward flow had read: start at A's log start then.
+        const originLogStart = (await forward.sourceClient.listOffsets(topic, partition, 'earliest')).offset;
+        const walkFrom = Math.max(fwd.sourceNext, originLogStart);
         const copied = await failbackPartition({
           standby: forward.targetClient,
           origin: forward.sourceClient,
