@@ -34,11 +34,13 @@ import { isCopyOf, MirrorInvariantError } from './task-resume.js';
  * baseOffset, partitionLeaderEpoch, the producer fields, the transactional bit and the CRC).
  *
  * Why it holds across crashes:
- * 1. W is where the stopped forward flow A->B had read A to (its mapping's sourceNext from the offset-syncs;
- *    A's log start when it knows nothing). Failback writes only at A's end, after the forward flow stopped,
- *    so every failback batch of this failback lies at or after W. The caller supplies W and `from`; both
- *    come from the forward flow's offset-syncs, which do not change while the forward flow is stopped, so
- *    every run of one failback computes the same ones.
+ * 1. W is where the stopped forward flow A->B had read A to (its mapping's sourceNext from the offset-syncs,
+ *    at least A's log start). Failback writes only at A's end, after the forward flow stopped, so every
+ *    failback batch of this failback lies at or after W. The caller supplies W and `from`; both come from
+ *    the forward flow's offset-syncs, which do not change while the forward flow is stopped, so every run of
+ *    one failback computes the same ones. An earlier failback's batches (a previous failover) lie below W
+ *    once the forward flow has read past them; if it has not, it has mirrored nothing since, so `from` has
+ *    not moved either and they are matched as the copies of B's records they are.
  * 2. A producer id is registered (acks=all) before its first batch is sent (producer-registry.ts), so a
  *    walk that sees a batch of producer id P and then reads the registry to its high watermark knows
  *    whether P is failback's; no id is reused within a cluster. A's own producers' batches, interleaved or
@@ -52,8 +54,9 @@ import { isCopyOf, MirrorInvariantError } from './task-resume.js';
  *    very (producer id, epoch, sequence) the interrupted run gave it, and the broker appends each at most
  *    once (a duplicate is acknowledged with its first offset, an overtaking batch is refused as
  *    OUT_OF_ORDER_SEQUENCE_NUMBER and the run fails rather than leaves a hole). The window left, as in
- *    task-resume.ts: an interrupted run whose first batches on this partition were all still in flight (no
- *    batch of it on A to continue), when the rerun takes a new producer id.
+ *    task-resume.ts: an interrupted run whose first batch on this partition was still in flight — a new
+ *    producer id sends nothing more before that one is acknowledged (PartitionWriter) — so no batch of it
+ *    is on A to continue, and the rerun takes a new producer id: that one batch may land twice.
  * 5. A batch above A's high watermark (appended, not yet replicated) is not walked; if it becomes committed
  *    later, the continued producer makes the new copy a duplicate the broker drops.
  *

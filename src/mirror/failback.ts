@@ -80,8 +80,8 @@ export interface FailbackReport {
  * offsets from the forward mapping's target end): records that came from A are not returned to A.
  *
  * The reverse copy (failback-copy.ts): read_committed batches of B's remote partition (control batches and
- * aborted data dropped, as the mirror's filter does), written unchanged but for the producer fields to the
- * same partition of A's origin topic as failback's own idempotent producer (failback-producer.ts: taken
+ * aborted data dropped, as the mirror's filter does), written unchanged but for the producer fields and the
+ * transactional bit to the same partition of A's origin topic as failback's own idempotent producer (failback-producer.ts: taken
  * from A, registered in A's producer registry before use), acks=all, in order; each acknowledged batch
  * extends an exact PartitionOffsetMapping B→A. Then B's groups' committed offsets on the remote topics are
  * translated — below the failover point through the inverse of the forward mapping, at or after it through
@@ -90,7 +90,8 @@ export interface FailbackReport {
  * Crash-safe without a state file: run again after an interruption at any point, it finds on A, by producer
  * id, what earlier runs copied (failback-copy.ts states the invariant that makes this exact), copies the
  * rest, and computes the same mapping, so A ends with every record once, in order, and the groups where an
- * uninterrupted run puts them. Keep the forward flow stopped until failback has completed. Restarting the
+ * uninterrupted run puts them. The one window left is a process killed while a partition's very first batch
+ * was on the wire and appended only after the rerun looked (failback-copy.ts, point 4): that batch twice. Keep the forward flow stopped until failback has completed. Restarting the
  * forward flow A->B afterwards: with the identity policy its loop prevention drops the copied records
  * (registered as the reverse direction's writes); with any other policy it would mirror them to B a second
  * time — move its start past them first, or leave it stopped.
