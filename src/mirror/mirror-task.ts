@@ -78,7 +78,10 @@ export interface MirrorTaskRunnerOptions {
   maxInFlight?: number;
   /**
    * Produce requests in flight per target broker, each carrying the next batch of every partition that has one
-   * waiting (CoalescingProducer). @defaultValue 5
+   * waiting (CoalescingProducer). The default never holds a batch back (each request carries at least one batch,
+   * and maxInFlight bounds each partition's), so a batch waits only for the end of the event-loop turn; batches
+   * still share requests, since one answer frees a slot of every partition in it and their next batches are
+   * queued in the same turn. @defaultValue maxInFlight × partitions
    */
   maxProduceRequestsInFlight?: number;
   /** Fetched chunks read ahead per partition. @defaultValue 4 */
@@ -209,7 +212,9 @@ export class MirrorTaskRunner implements TaskRunner {
     this.target = new ClusterClient(this.options.clusterClientOptions(task.targetAlias));
     // One Produce per target broker carries the waiting batches of all of this task's partitions.
     this.targetProducer = new CoalescingProducer(this.target, {
-      maxRequestsInFlight: this.options.maxProduceRequestsInFlight ?? 5,
+      maxRequestsInFlight:
+        this.options.maxProduceRequestsInFlight ??
+        Math.max(1, (this.options.maxInFlight ?? 5) * task.partitions.length),
     });
     this.syncClient = (this.options.offsetSyncsLocation ?? 'source') === 'source' ? this.source : this.target;
     this.syncWriter = new OffsetSyncWriter(this.syncClient, { topic: this.syncsTopic, nowMs: this.nowMs });
