@@ -139,6 +139,9 @@ describe('ferry cutover run --reverse-flow', () => {
       child!.kill('SIGTERM');
       expect(await first.exited).toBe(0);
       expect(first.stdout()).toMatch(/^reverse flow stopped$/m);
+      const status = await runFerry(['cutover', 'status', ...args.slice(1)]);
+      expect(status.stdout).toMatch(/reverse flow west->east started; freeze lifted on 1 topic\(s\)/);
+      expect(status.stdout).not.toMatch(/frozen topics/);
 
       const second = await startCutover([...args, '--reverse-flow'], running);
       await producer.send({ topic: 'orders', messages: [{ partition: 0, value: 'w0' }] });

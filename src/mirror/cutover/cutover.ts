@@ -127,6 +127,25 @@ export class Cutover {
     return this.writeReverseFlow(plan);
   }
 
+  /**
+   * Records that the reverse flow started and lifted the freeze on `unfrozenTopics` (reverse-flow-runner.ts), so
+   * that `status` no longer lists them as frozen. Not a step: the cutover is completed by then.
+   */
+  async recordReverseFlowStarted(flow: string, unfrozenTopics: readonly string[]): Promise<CutoverState> {
+    const state = await this.status();
+    const lifted = new Set(unfrozenTopics);
+    const next: CutoverState = {
+      ...state,
+      frozenTopics: state.frozenTopics.filter((t) => !lifted.has(t)),
+      log: [
+        ...state.log,
+        `${new Date().toISOString()} reverse flow ${flow} started; freeze lifted on ${lifted.size} topic(s)`,
+      ],
+    };
+    await writeState(this.file, next);
+    return next;
+  }
+
   /** Runs every step not done yet, in order; returns the final state. */
   async run(): Promise<CutoverState> {
     let state = await this.status();

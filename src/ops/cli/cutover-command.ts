@@ -97,17 +97,18 @@ export function registerCutoverCommand(program: Command): void {
         if (!flags.json) println(`  run: ${reverse.command}`);
         return;
       }
-      await runReverseFlow(reverse, flags.json === true);
+      await runReverseFlow(cutover, reverse, flags.json === true);
     });
 }
 
 /** The reverse flow in the foreground until SIGINT/SIGTERM, then exit (kafkajs timers would keep the process). */
-async function runReverseFlow(plan: ReverseFlowPlan, json: boolean): Promise<void> {
+async function runReverseFlow(cutover: Cutover, plan: ReverseFlowPlan, json: boolean): Promise<void> {
   const say = (line: string) => (json ? process.stderr.write(`${line}\n`) : println(line));
   const signal = new ShutdownSignal();
   let handle: ReverseFlowHandle | undefined;
   try {
     handle = await startReverseFlow({ plan });
+    await cutover.recordReverseFlowStarted(plan.flow, handle.unfrozenTopics);
     if (signal.signal === undefined) {
       const lifted = handle.unfrozenTopics.length;
       say(

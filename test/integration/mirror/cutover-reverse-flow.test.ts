@@ -171,6 +171,10 @@ describe('cutover east->west (identity policy) and its reverse flow', () => {
 
     handle = await startReverseFlow({ plan, taskSettings: { fetchMaxWaitMs: 50 } });
     expect([...handle.unfrozenTopics].sort()).toEqual(TOPICS);
+    expect((await cutover.status()).frozenTopics).toHaveLength(TOPICS.length);
+    const recorded = await cutover.recordReverseFlowStarted(plan.flow, handle.unfrozenTopics);
+    expect(recorded.frozenTopics).toEqual([]);
+    expect(recorded.log.at(-1)).toMatch(/reverse flow west->east started; freeze lifted on 2 topic\(s\)$/);
     const eastAdmin = east.kafka('reverse-east-admin').admin();
     await eastAdmin.connect();
     try {
