@@ -2,26 +2,37 @@
  * A three-broker cluster's produce throughput and latency with replication factor 3 against replication factor
  * 1, and failover time after the partition leader stops, in the same run.
  *
- *   npm run bench:cluster                  128 MiB per replication factor, 2 failovers of each kind
- *   npx tsx bench/cluster.ts --mib 32 --failovers 1    a quicker run (or FERRY_BENCH_MIB / FERRY_BENCH_FAILOVERS)
+ *   npm run bench:cluster                  128 MiB per phase, 3 rounds, 2 failovers of each kind
+ *   npx tsx bench/cluster.ts --mib 32 --rounds 3 --failovers 1    a quicker run
+ *                                          (or FERRY_BENCH_MIB / FERRY_BENCH_ROUNDS / FERRY_BENCH_FAILOVERS)
  *
  * Everything runs in this one process, as `ferry cluster start --brokers 3` does: an EmbeddedCluster of three
  * brokers (default settings: broker.session.timeout.ms 2000, heartbeats every 500 ms, replica.lag.time.max.ms
- * 30000) and the raw-batch ClusterClient, so the client's work shares the brokers' event loop. Data under one
- * temp dir, removed at the end.
+ * 30000; followers fetch with Kafka's replica.fetch.* defaults) and the raw-batch ClusterClient, so the client's
+ * work shares the brokers' event loop. Data under one temp dir, removed at the end.
  *
  * Phases:
  *   throughput    topics rf1 (6 partitions, RF 1, min.insync.replicas 1) and rf3 (6 partitions, RF 3,
- *                 min.insync.replicas 2), leaders spread two per broker; produceMany of one pre-encoded
- *                 16 KiB batch of 1 KiB records to each partition per call (one request per leader),
- *                 acks=all, PIPELINE calls in flight; latency per call (send → every partition acknowledged)
+ *                 min.insync.replicas 2), leaders spread two per broker. Both the same way: produceMany of one
+ *                 pre-encoded 16 KiB batch of 1 KiB records to each partition per call (one request per leader),
+ *                 acks=all (for RF 1 the same as acks=1), PIPELINE calls in flight, MiB per phase; latency per
+ *                 call (send → every partition acknowledged). The phases alternate over ROUNDS rounds, RF 1 first
+ *                 in odd rounds and RF 3 first in even ones, so neither always gets the machine's quieter moment;
+ *                 before round 1 an unmeasured warm-up phase of each (same size) takes JIT compilation and heap
+ *                 growth out of the figures.
+ *                 Per phase: MB/s, the process's CPU seconds (process.cpuUsage, user + system: all three
+ *                 brokers and the client) and MB per CPU second, which the machine's other load moves far less
+ *                 than MB/s. Reported: every round, the median MB/s of each replication factor, the median of the
+ *                 rounds' RF3/RF1 ratios (the goal is judged on it), and the RF3/RF1 ratio of MB per CPU second
+ *                 (total bytes over total CPU seconds of each replication factor).
  *   light load    one 16 KiB batch at a time to partition 0, acks=all, LIGHT_REQUESTS requests: p50/p99
- *   failover      topic failover (1 partition, RF 3, min ISR 2); a producer sends one small batch at a time with
- *                 acks=all (on an error it waits 10 ms and tries again); the partition leader is stopped —
+ *   failover      after every log is flushed (so that a clean stop does not fsync what the throughput phases
+ *                 wrote): topic failover (1 partition, RF 3, min ISR 2); a producer sends one small batch at a
+ *                 time with acks=all (on an error it waits 10 ms and tries again); the partition leader is stopped —
  *                 controlled shutdown, or a crash — and the time from the stop call to the first acknowledged
  *                 produce routed to another broker is the failover time. The broker is then started again and
  *                 the ISR waited back to 3 before the next one.
- * Prints a human line and a JSON line.
+ * Prints a human line per round, a summary line and a JSON line.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { arch, cpus, loadavg, tmpdir } from 'node:os';
@@ -67,6 +78,14 @@ function buildBatch(seed: number, records: number, bytes: number): Buffer {
   });
 }
 
+type Throughput = Awaited<ReturnType<typeof throughput>>;
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
 async function throughput(client: ClusterClient, topic: string, batches: Buffer[], calls: number) {
   const latencies: number[] = [];
   let sent = 0;
@@ -105,6 +124,9 @@ async function throughput(client: ClusterClient, topic: string, batches: Buffer[
   const cpuS = (cpu.user + cpu.system) / 1e6;
   latencies.sort((a, b) => a - b);
   return {
+    bytes,
+    seconds: s,
+    cpuSeconds: cpuS,
     MBps: bytes / 1e6 / s,
     // The share of a core this process got, and what a whole core would do at its CPU cost per byte.
     cores: cpuS / s,
@@ -184,6 +206,7 @@ async function failover(cluster: EmbeddedCluster, client: ClusterClient, topic: 
 
 async function main(): Promise<void> {
   const mib = flag('--mib', 'FERRY_BENCH_MIB', 128);
+  const rounds = flag('--rounds', 'FERRY_BENCH_ROUNDS', 3);
   const failovers = flag('--failovers', 'FERRY_BENCH_FAILOVERS', 2);
   const load = loadavg();
   const root = mkdtempSync(join(tmpdir(), 'ferry-bench-cluster-'));
@@ -230,32 +253,87 @@ async function main(): Promise<void> {
     client = await ClusterClient.connect({ bootstrapServers: cluster.bootstrap, clientId: 'bench' });
     const batches = Array.from({ length: 16 }, (_, i) => buildBatch(i, RECORDS_PER_BATCH, RECORD_BYTES));
     const calls = Math.max(1, Math.floor((mib * 1024 * 1024) / (batches[0]!.length * PARTITIONS)));
-    for (const topic of ['rf1', 'rf3']) {
-      await client.produceMany(
-        Array.from({ length: PARTITIONS }, (_, p) => ({ topic, partition: p, records: batches[0]! })),
-        { acks: -1, timeoutMs: 30_000 },
+    // Warm-up, not measured: one phase of each, so that no measured phase pays for JIT compilation and heap
+    // growth (a cold first phase ran at a quarter of the warm rate per CPU second).
+    const warmup = {
+      rf1: await throughput(client, 'rf1', batches, calls),
+      rf3: await throughput(client, 'rf3', batches, calls),
+    };
+    const f0 = (n: number) => n.toFixed(0);
+    const f1 = (n: number) => n.toFixed(1);
+    const f2 = (n: number) => n.toFixed(2);
+    const tp = (r: Throughput) =>
+      `${f0(r.MBps)} MB/s (${f2(r.cores)} cores, ${f0(r.perCoreMBps)} MB per CPU s), p50 ${f1(r.p50Ms)} ms p99 ${f1(r.p99Ms)} ms`;
+    const perRound: Array<{
+      round: number;
+      order: string;
+      rf1: Throughput;
+      rf3: Throughput;
+      ratio: number;
+      perCpuRatio: number;
+    }> = [];
+    for (let round = 1; round <= rounds; round++) {
+      const rf1First = round % 2 === 1;
+      let rf1: Throughput;
+      let rf3: Throughput;
+      if (rf1First) {
+        rf1 = await throughput(client, 'rf1', batches, calls);
+        rf3 = await throughput(client, 'rf3', batches, calls);
+      } else {
+        rf3 = await throughput(client, 'rf3', batches, calls);
+        rf1 = await throughput(client, 'rf1', batches, calls);
+      }
+      const r = {
+        round,
+        order: rf1First ? 'rf1,rf3' : 'rf3,rf1',
+        rf1,
+        rf3,
+        ratio: rf3.MBps / rf1.MBps,
+        perCpuRatio: rf3.perCoreMBps / rf1.perCoreMBps,
+      };
+      perRound.push(r);
+      console.log(
+        `round ${round} (${r.order}): RF1 ${tp(rf1)} | RF3 acks=all ${tp(rf3)} | RF3/RF1 ${f2(r.ratio)} (per CPU s ${f2(r.perCpuRatio)}) | load ${loadavg().map(f2).join(' ')}`,
       );
     }
-    const rf1 = await throughput(client, 'rf1', batches, calls);
-    const rf3 = await throughput(client, 'rf3', batches, calls);
+    const total = (pick: (r: (typeof perRound)[number]) => Throughput) => {
+      const phases = perRound.map(pick);
+      const bytes = phases.reduce((sum, p) => sum + p.bytes, 0);
+      const cpuSeconds = phases.reduce((sum, p) => sum + p.cpuSeconds, 0);
+      return {
+        medianMBps: median(phases.map((p) => p.MBps)),
+        MBperCpuSecond: bytes / 1e6 / cpuSeconds,
+        medianP50Ms: median(phases.map((p) => p.p50Ms)),
+        medianP99Ms: median(phases.map((p) => p.p99Ms)),
+      };
+    };
+    const rf1 = total((r) => r.rf1);
+    const rf3 = total((r) => r.rf3);
+    const ratio = median(perRound.map((r) => r.ratio));
+    const perCpuRatio = rf3.MBperCpuSecond / rf1.MBperCpuSecond;
     const light1 = await lightLoad(client, 'rf1', batches[0]!);
     const light3 = await lightLoad(client, 'rf3', batches[0]!);
 
+    // The throughput phases leave hundreds of MB unflushed; a clean stop fsyncs its logs, so without this the
+    // failover figures would measure how much the phases before them wrote (more rounds, slower failover).
+    for (const id of cluster.brokerIds)
+      for (const p of cluster.broker(id).replicaManager.allPartitions()) p.log.flush();
     const runs: Awaited<ReturnType<typeof failover>>[] = [];
     for (let i = 0; i < failovers; i++) runs.push(await failover(cluster, client, 'failover', false));
     for (let i = 0; i < failovers; i++) runs.push(await failover(cluster, client, 'failover', true));
     const worst = (kind: string) => Math.max(...runs.filter((r) => r.kind === kind).map((r) => r.failoverMs));
-    const ratio = rf3.MBps / rf1.MBps;
-    const perCoreRatio = rf3.perCoreMBps / rf1.perCoreMBps;
     const result = {
       bench: 'cluster',
-      mibPerReplicationFactor: mib,
+      mibPerPhase: mib,
+      rounds,
+      warmup: { rf1MBps: warmup.rf1.MBps, rf3MBps: warmup.rf3.MBps },
       batchBytes: batches[0]!.length,
       pipeline: PIPELINE,
+      perRound,
       rf1: { ...rf1, lightLoad: light1 },
       rf3: { ...rf3, lightLoad: light3 },
       ratio,
-      perCoreRatio,
+      perCpuRatio,
       failovers: runs,
       goals: {
         ratio: { goal: 0.4, value: ratio, met: ratio >= 0.4 },
@@ -264,16 +342,14 @@ async function main(): Promise<void> {
       },
       machine: { cpus: cpus().length, arch: arch(), node: process.version, loadavg: load },
     };
-    const f0 = (n: number) => n.toFixed(0);
-    const f1 = (n: number) => n.toFixed(1);
-    const f2 = (n: number) => n.toFixed(2);
-    const tp = (r: typeof rf1, l: typeof light1) =>
-      `${f0(r.MBps)} MB/s ${f0(r.recordsPerSec)} rec/s (${f2(r.cores)} cores, ${f0(r.perCoreMBps)} MB/s per core), p50 ${f1(r.p50Ms)} ms p99 ${f1(r.p99Ms)} ms ` +
+    const summary = (r: typeof rf1, l: typeof light1) =>
+      `median ${f0(r.medianMBps)} MB/s, ${f0(r.MBperCpuSecond)} MB per CPU s, p50 ${f1(r.medianP50Ms)} ms p99 ${f1(r.medianP99Ms)} ms ` +
       `(light load p50 ${f2(l.p50Ms)} ms p99 ${f2(l.p99Ms)} ms)`;
     console.log(
-      `cluster: RF1 ${tp(rf1, light1)} | RF3 acks=all ${tp(rf3, light3)} | RF3/RF1 ${f2(ratio)} (per core ${f2(perCoreRatio)}) | failover ` +
+      `cluster: RF1 ${summary(rf1, light1)} | RF3 acks=all ${summary(rf3, light3)} | RF3/RF1 median ${f2(ratio)} ` +
+        `(rounds ${perRound.map((r) => f2(r.ratio)).join(', ')}; per CPU s ${f2(perCpuRatio)}) | failover ` +
         runs.map((r) => `${r.kind} ${f0(r.failoverMs)} ms`).join(', ') +
-        ` | load ${load.map(f2).join(' ')}`,
+        ` | load ${load.map(f2).join(' ')} → ${loadavg().map(f2).join(' ')}`,
     );
     console.log(JSON.stringify(result));
   } finally {
