@@ -2,7 +2,12 @@ import kafkajs, { type Admin, type ConfigEntries, type ITopicConfig } from 'kafk
 import type { Logger } from '../common/logger.js';
 import type { TaskPartition } from '../runtime/index.js';
 import { effectiveReplicationFactor, isTopicAlreadyExists } from './cluster-admin.js';
-import { configPropertyExclusions, type TopicConfigEntry, targetTopicConfig } from './config-sync.js';
+import {
+  configPropertyExclusions,
+  shouldReplicateConfigProperty,
+  type TopicConfigEntry,
+  targetTopicConfig,
+} from './config-sync.js';
 import type { PatternList } from './pattern-list.js';
 import type { ReplicationPolicy } from './replication-policy.js';
 import type { TopicFilter } from './topic-filter.js';
@@ -178,9 +183,10 @@ export class TopicSync {
       const source = sourceConfigs.get(topic);
       if (current === undefined || source === undefined) continue;
       const wanted = new Map(this.syncedConfig(source).overrides.map((o) => [o.name, o.value]));
-      // The target's own overrides of names the flow does not sync are the target operator's: keep them.
+      // The target's own overrides of names the flow does not sync are the target operator's: keep them. That
+      // includes Ferry's own (`ferry.write.freeze`): a flow into a frozen topic must not lift the freeze.
       for (const entry of current) {
-        if (isTopicOverride(entry) && this.exclusions.matches(entry.configName))
+        if (isTopicOverride(entry) && !shouldReplicateConfigProperty(entry.configName, this.exclusions))
           wanted.set(entry.configName, entry.configValue);
       }
       const have = new Map(current.filter(isTopicOverride).map((e) => [e.configName, e.configValue]));

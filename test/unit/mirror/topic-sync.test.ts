@@ -188,6 +188,7 @@ describe('TopicSync', () => {
     const sync = topicSync(source, target);
     await sync.sync();
     target.topics.get('east.orders')!.configs.set('min.insync.replicas', '1');
+    target.topics.get('east.orders')!.configs.set('ferry.write.freeze', 'true');
     source.topics.get('orders')!.partitions = 4;
     source.topics.get('orders')!.configs = new Map([['max.message.bytes', '2048']]);
     target.calls.length = 0;
@@ -195,8 +196,9 @@ describe('TopicSync', () => {
     expect(result.grown).toEqual([{ topic: 'east.orders', count: 4 }]);
     expect(target.calls).toEqual([
       'grow east.orders 4',
-      // retention.ms is no longer overridden on the source, so it goes; min.insync.replicas is the target's.
-      'alter east.orders max.message.bytes=2048,min.insync.replicas=1',
+      // retention.ms is no longer overridden on the source, so it goes; min.insync.replicas and Ferry's write
+      // freeze are the target's.
+      'alter east.orders ferry.write.freeze=true,max.message.bytes=2048,min.insync.replicas=1',
     ]);
     expect(result.partitions).toHaveLength(4);
     target.calls.length = 0;
