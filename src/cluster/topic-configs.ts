@@ -149,6 +149,8 @@ export function validateTopicConfig(name: string, value: string | null): void {
   }
 }
 
+const KAFKA_LONG_MAX = '9223372036854775807';
+
 /** The value of a topic config: the topic's override, else the broker's setting, else Kafka's default. */
 export function effectiveTopicConfig(
   name: string,
@@ -160,6 +162,10 @@ export function effectiveTopicConfig(
   const def = BY_NAME.get(name);
   if (def?.brokerKey !== undefined) {
     const value = broker.get(def.brokerKey) as string | number | boolean;
+    // Ferry's "never" for a long (flush.ms, flush.messages) is the largest exact JS number; Kafka's tools and
+    // clients know Long.MAX_VALUE as that meaning, so it is shown as Kafka shows it.
+    if (def.kind === 'long' && value === Number.MAX_SAFE_INTEGER)
+      return { value: KAFKA_LONG_MAX, source: 'default' };
     return { value: String(value), source: 'default' };
   }
   return { value: def?.fallback ?? '', source: 'default' };
