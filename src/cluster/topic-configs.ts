@@ -149,8 +149,6 @@ export function validateTopicConfig(name: string, value: string | null): void {
   }
 }
 
-const KAFKA_LONG_MAX = '9223372036854775807';
-
 /** The value of a topic config: the topic's override, else the broker's setting, else Kafka's default. */
 export function effectiveTopicConfig(
   name: string,
@@ -165,7 +163,7 @@ export function effectiveTopicConfig(
     // Ferry's "never" for a long (flush.ms, flush.messages) is the largest exact JS number; Kafka's tools and
     // clients know Long.MAX_VALUE as that meaning, so it is shown as Kafka shows it.
     if (def.kind === 'long' && value === Number.MAX_SAFE_INTEGER)
-      return { value: KAFKA_LONG_MAX, source: 'default' };
+      return { value: LONG_MAX, source: 'default' };
     return { value: String(value), source: 'default' };
   }
   return { value: def?.fallback ?? '', source: 'default' };
