@@ -6,7 +6,7 @@ import { decodeResponse, encodeRequest } from '../protocol/frame.js';
 import type { ApiVersionsResponse } from '../protocol/messages/api-versions.js';
 import { API_VERSIONS_API } from '../protocol/messages/api-versions.js';
 import type { ApiSpec } from '../protocol/schema/types.js';
-import { FrameSplitter } from '../protocol/wire/frame-splitter.js';
+import { FrameReader } from './frame-reader.js';
 
 export interface BrokerConnectionOptions {
   host: string;
@@ -20,6 +20,9 @@ export interface BrokerConnectionOptions {
   maxResponseBytes?: number;
   logger?: Logger;
 }
+
+/** Bytes one socket read may bring (the receive buffer each connection reuses). */
+const RECEIVE_BUFFER_BYTES = 256 * 1024;
 
 /** The connection failed or was closed while requests were in flight; they all fail with this. */
 export class ConnectionClosedError extends Error {
@@ -48,7 +51,9 @@ interface InFlight {
  * version both sides speak.
  *
  * Used by followers (replica fetchers) and the mirror's hot path: record sets travel as the Buffers the
- * codec slices out of response frames, never decoded here.
+ * codec slices out of response frames, never decoded here. Reads land in one receive buffer per connection,
+ * reused, and each response frame is copied out of it once (FrameReader): one allocation per frame rather
+ * than one per socket read as well.
  */
 export class BrokerConnection {
   private readonly inFlight: InFlight[] = [];
@@ -63,18 +68,7 @@ export class BrokerConnection {
     private readonly options: Required<Omit<BrokerConnectionOptions, 'logger'>> & { logger: Logger },
   ) {
     this.address = `${options.host}:${options.port}`;
-    const splitter = new FrameSplitter(options.maxResponseBytes);
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      let frames: Buffer[];
-      try {
-        frames = splitter.push(chunk);
-      } catch (err) {
-        this.close(`bad response frame: ${(err as Error).message}`);
-        return;
-      }
-      for (const frame of frames) this.onResponse(frame);
-    });
     socket.on('error', (err) => this.close(err.message));
     socket.on('close', () => this.close('closed by peer'));
   }
@@ -89,8 +83,20 @@ export class BrokerConnection {
       logger: silentLogger,
       ...options,
     };
+    // The connection object exists only after the connect, so the read callback reaches it through this
+    // variable; a broker speaks only when asked, so nothing can arrive before it is set.
+    const reader = new FrameReader(full.maxResponseBytes);
+    let connection: BrokerConnection | undefined;
+    const onread = {
+      buffer: Buffer.allocUnsafe(RECEIVE_BUFFER_BYTES),
+      callback: (bytes: number, buffer: Uint8Array): boolean => {
+        if (connection === undefined) return true;
+        connection.onData(reader, Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
+        return true;
+      },
+    };
     const socket = await new Promise<Socket>((resolve, reject) => {
-      const s = connect({ host: full.host, port: full.port });
+      const s = connect({ host: full.host, port: full.port, onread });
       const timer = setTimeout(() => {
         s.destroy();
         reject(new ConnectionClosedError(`${full.host}:${full.port}`, 'connect timed out'));
@@ -105,9 +111,10 @@ export class BrokerConnection {
         reject(new ConnectionClosedError(`${full.host}:${full.port}`, err.message));
       });
     });
-    const connection = new BrokerConnection(socket, full);
-    await connection.negotiateVersions();
-    return connection;
+    const opened = new BrokerConnection(socket, full);
+    connection = opened;
+    await opened.negotiateVersions();
+    return opened;
   }
 
   get isOpen(): boolean {
@@ -190,6 +197,19 @@ export class BrokerConnection {
     this.socket.cork();
     for (const chunk of chunks) this.socket.write(chunk);
     this.socket.uncork();
+  }
+
+  /** Bytes read into the receive buffer, valid only during this call. */
+  private onData(reader: FrameReader, data: Buffer): void {
+    if (this.closedReason !== undefined) return;
+    let frames: Buffer[];
+    try {
+      frames = reader.push(data);
+    } catch (err) {
+      this.close(`bad response frame: ${(err as Error).message}`);
+      return;
+    }
+    for (const frame of frames) this.onResponse(frame);
   }
 
   private onResponse(frame: Buffer): void {
