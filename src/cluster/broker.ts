@@ -17,7 +17,7 @@ import { MetadataLog } from './metadata/metadata-log.js';
 import type { MetadataRecord } from './metadata/metadata-records.js';
 import { SocketServer } from './network/socket-server.js';
 import { KafkaRequestProcessor } from './request-processor.js';
-import { isWriteFrozen, logConfigFor } from './topic-configs.js';
+import { isWriteFrozen, logConfigFor, writeFreezeExemptClientId } from './topic-configs.js';
 import { BlockProducerIdManager, TransactionCoordinator } from './transaction/index.js';
 import { ClusterMarkerWriter, LocalMarkerWriter } from './transaction-markers.js';
 
@@ -378,6 +378,7 @@ export class Broker implements BrokerServices {
       minInsyncReplicas:
         minIsr !== undefined ? Number(minIsr) : (this.config.get('min.insync.replicas') as number),
       writeFrozen: isWriteFrozen(overrides),
+      writeFreezeExemptClientId: writeFreezeExemptClientId(overrides),
     };
   }
 

@@ -34,6 +34,18 @@ export function isWriteFrozen(overrides: ReadonlyMap<string, string>): boolean {
   return overrides.get(FERRY_WRITE_FREEZE) === 'true';
 }
 
+/**
+ * The one client id a write freeze lets through (a cutover's reverse flow writing back into the frozen
+ * topics): Ferry has no authentication, so the request header's client id stands in for the principal that
+ * Kafka operators would exempt with an ACL. Ferry's own, so the mirror never syncs it (config-sync.ts).
+ */
+export const FERRY_WRITE_FREEZE_EXEMPT_CLIENT_ID = 'ferry.write.freeze.exempt.client.id';
+
+/** The client id a topic's write freeze exempts; '' exempts nobody. */
+export function writeFreezeExemptClientId(overrides: ReadonlyMap<string, string>): string {
+  return overrides.get(FERRY_WRITE_FREEZE_EXEMPT_CLIENT_ID) ?? '';
+}
+
 export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
   { name: 'cleanup.policy', brokerKey: 'log.cleanup.policy', kind: 'string', doc: 'delete, compact or both' },
   {
@@ -109,6 +121,15 @@ export const TOPIC_CONFIGS: readonly TopicConfigDef[] = [
       "Ferry's own topic config (not Kafka's): while true, the topic's leaders refuse client produce " +
       'requests with the retriable NOT_ENOUGH_REPLICAS (a migration cutover); replication and internal ' +
       'appends go on',
+  },
+  {
+    name: FERRY_WRITE_FREEZE_EXEMPT_CLIENT_ID,
+    brokerKey: undefined,
+    kind: 'string',
+    fallback: '',
+    doc:
+      "Ferry's own topic config (not Kafka's): while ferry.write.freeze is true, a produce request whose " +
+      "header client id equals this value exactly is accepted (a cutover's reverse flow); empty exempts nobody",
   },
 ];
 

@@ -64,6 +64,8 @@ export class Partition {
   private readonly followers = new Map<number, FollowerState>();
   /** Set while writes are frozen (a migration cutover): produce answers a retriable error. */
   writeFrozen = false;
+  /** The client id a freeze lets through (`ferry.write.freeze.exempt.client.id`); '' lets nobody through. */
+  writeFreezeExemptClientId = '';
 
   constructor(
     readonly topic: string,
@@ -181,18 +183,21 @@ export class Partition {
 
   /**
    * A producer's append on the leader. NOT_ENOUGH_REPLICAS for acks=all when the ISR is below
-   * `minInsyncReplicas` before the append; the caller waits for the HW for acks=all.
+   * `minInsyncReplicas` before the append; the caller waits for the HW for acks=all. While writes are frozen,
+   * a client's append is refused (retriable NOT_ENOUGH_REPLICAS) unless `clientId` — its request header's —
+   * is the freeze's exemption.
    */
   appendRecordsToLeader(
     records: Buffer,
     origin: AppendOrigin,
     requiredAcks: number,
     minInsyncReplicas: number,
+    clientId = '',
   ): AppendResult {
     if (!this.isLeader) {
       throw new KafkaError('NOT_LEADER_OR_FOLLOWER', `broker ${this.brokerId} does not lead ${this.key}`);
     }
-    if (this.writeFrozen && origin === 'client') {
+    if (this.writeFrozen && origin === 'client' && !this.isFreezeExempt(clientId)) {
       throw new KafkaError('NOT_ENOUGH_REPLICAS', `writes to ${this.key} are frozen for a cutover`);
     }
     if (requiredAcks === -1 && this.isr.isr.length < minInsyncReplicas) {
@@ -335,6 +340,11 @@ export class Partition {
     if (hw <= this.log.highWatermark) return false;
     this.log.updateHighWatermark(hw);
     return true;
+  }
+
+  /** Exact match only, and an empty exemption matches nobody: a client sending no client id is not exempt. */
+  private isFreezeExempt(clientId: string): boolean {
+    return this.writeFreezeExemptClientId !== '' && clientId === this.writeFreezeExemptClientId;
   }
 
   private maybeExpandIsr(replicaId: number, follower: FollowerState): void {

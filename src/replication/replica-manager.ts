@@ -24,6 +24,8 @@ export interface TopicSettings {
   readonly minInsyncReplicas: number;
   /** Ferry's `ferry.write.freeze`: client produce to the topic's partitions is refused. @defaultValue false */
   readonly writeFrozen?: boolean;
+  /** Ferry's `ferry.write.freeze.exempt.client.id`: the client id a freeze lets through. @defaultValue '' */
+  readonly writeFreezeExemptClientId?: string;
 }
 
 export interface ReplicaManagerOptions {
@@ -169,11 +171,11 @@ export class ReplicaManager {
 
   /** A topic config changed: the log settings and the write freeze of its partitions hosted here follow. */
   updateLogConfig(topic: string): void {
-    const { logConfig, writeFrozen } = this.options.topicSettings(topic);
+    const settings = this.options.topicSettings(topic);
     for (const p of this.partitions.values()) {
       if (p.topic !== topic) continue;
-      p.log.updateConfig(logConfig);
-      p.writeFrozen = writeFrozen ?? false;
+      p.log.updateConfig(settings.logConfig);
+      applyWriteFreeze(p, settings);
     }
   }
 
@@ -186,6 +188,8 @@ export class ReplicaManager {
     requiredAcks: number,
     timeoutMs: number,
     origin: AppendOrigin = 'client',
+    /** The produce request header's client id ('' for none): a write freeze's exemption matches it. */
+    clientId = '',
   ): MaybeAsync<ProducePartitionResult[]> {
     const results: ProducePartitionResult[] = [];
     const waiting: ProducePartitionStatus[] = [];
@@ -201,7 +205,7 @@ export class ReplicaManager {
           );
         }
         const minIsr = this.options.topicSettings(entry.topic).minInsyncReplicas;
-        const appended = p.appendRecordsToLeader(entry.records, origin, requiredAcks, minIsr);
+        const appended = p.appendRecordsToLeader(entry.records, origin, requiredAcks, minIsr, clientId);
         results.push({
           topic: entry.topic,
           partition: entry.partition,
@@ -379,7 +383,7 @@ export class ReplicaManager {
       this.options.onIsrChange,
     );
     // A freeze is a topic config: a partition opened after a restart or a move is frozen from the start.
-    p.writeFrozen = this.options.topicSettings(topic).writeFrozen ?? false;
+    applyWriteFreeze(p, this.options.topicSettings(topic));
     this.partitions.set(p.key, p);
     this.hwCheckpoints.set(p.key, { file: hwFile, written: checkpointedHw ?? -1 });
     return p;
@@ -458,4 +462,10 @@ function failedProduce(entry: ProduceEntry, err: unknown, logStartOffset: number
     logAppendTimeMs: -1,
     logStartOffset,
   };
+}
+
+/** A partition follows its topic's freeze and the freeze's exemption together, never one without the other. */
+function applyWriteFreeze(p: Partition, settings: TopicSettings): void {
+  p.writeFrozen = settings.writeFrozen ?? false;
+  p.writeFreezeExemptClientId = settings.writeFreezeExemptClientId ?? '';
 }

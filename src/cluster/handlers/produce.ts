@@ -11,10 +11,11 @@ import type { ApiHandler } from '../request-processor.js';
 /**
  * Produce v3–9: appends each partition's record batches on this broker as leader, as bytes. acks=0 owes no
  * response; acks=1 answers once the leader wrote; acks=all once the ISR has it (the replica manager's delayed
- * produce). Errors are per partition, with a message from v8 on.
+ * produce). Errors are per partition, with a message from v8 on. The request header's client id goes with the
+ * append: a topic's write freeze lets its exempt client id through (`ferry.write.freeze.exempt.client.id`).
  */
 export function produceHandler(broker: BrokerServices): ApiHandler<ProduceRequest, ProduceResponse> {
-  return (request) => {
+  return (request, { header }) => {
     const acks = request.acks;
     const entries: ProduceEntry[] = [];
     const rejected: ProducePartitionResult[] = [];
@@ -29,7 +30,14 @@ export function produceHandler(broker: BrokerServices): ApiHandler<ProduceReques
         }
       }
     }
-    const results = broker.replicaManager.appendRecords(entries, acks, request.timeoutMs);
+    // The client id goes down to the leader's write-freeze check, the one place that asks who is producing.
+    const results = broker.replicaManager.appendRecords(
+      entries,
+      acks,
+      request.timeoutMs,
+      'client',
+      header.clientId ?? '',
+    );
     const respond = (appended: ProducePartitionResult[]): ProduceResponse | null =>
       acks === 0 ? null : toResponse([...appended, ...rejected]);
     return results instanceof Promise ? results.then(respond) : respond(results);
