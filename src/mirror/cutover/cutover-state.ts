@@ -21,7 +21,10 @@ export interface CutoverState {
   /** 'running' until switch is done ('completed') or abort ('aborted'). */
   readonly phase: 'running' | 'completed' | 'aborted';
   readonly steps: Record<CutoverStep, StepState>;
-  /** Source topics on which this cutover set `ferry.write.freeze=true` (lifted again by abort). */
+  /**
+   * Source topics on which this cutover set `ferry.write.freeze=true` (lifted again, with any exemption, by
+   * abort); a started reverse flow keeps them frozen, exempting only its own client id.
+   */
   readonly frozenTopics: readonly string[];
   readonly abortedAt?: string;
   readonly log: readonly string[];

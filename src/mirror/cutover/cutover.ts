@@ -89,7 +89,7 @@ export class CutoverStepError extends KafkaError {
  *   switch     switch.json (SwitchPlan) in the state dir and the report: producers and consumers go to B;
  *              with reverseFlow also reverse-flow.json, the B->A mirror config for a rollback path.
  *
- * `abort` lifts the freeze this cutover set and records it; an aborted cutover does not run again (start a
+ * `abort` lifts the freeze this cutover set (and any exemption from it) and records it; an aborted cutover does not run again (start a
  * new one with a fresh state file). One process drives a state file at a time.
  */
 export class Cutover {
@@ -128,19 +128,23 @@ export class Cutover {
   }
 
   /**
-   * Records that the reverse flow started and lifted the freeze on `unfrozenTopics` (reverse-flow-runner.ts), so
-   * that `status` no longer lists them as frozen. Not a step: the cutover is completed by then.
+   * Records that the reverse flow started, the freeze kept, with its client id exempted from the freeze on
+   * `exemptTopics` (reverse-flow-runner.ts); those stay listed as frozen, since they are, for everyone else.
+   * Not a step: the cutover is completed by then.
    */
-  async recordReverseFlowStarted(flow: string, unfrozenTopics: readonly string[]): Promise<CutoverState> {
+  async recordReverseFlowStarted(
+    flow: string,
+    exemptTopics: readonly string[],
+    clientId: string,
+  ): Promise<CutoverState> {
     const state = await this.status();
-    const lifted = new Set(unfrozenTopics);
+    const exempted =
+      exemptTopics.length > 0
+        ? `; write freeze kept; exempted for the reverse flow's client id ${clientId} on ${exemptTopics.length} topic(s)`
+        : '';
     const next: CutoverState = {
       ...state,
-      frozenTopics: state.frozenTopics.filter((t) => !lifted.has(t)),
-      log: [
-        ...state.log,
-        `${new Date().toISOString()} reverse flow ${flow} started; freeze lifted on ${lifted.size} topic(s)`,
-      ],
+      log: [...state.log, `${new Date().toISOString()} reverse flow ${flow} started${exempted}`],
     };
     await writeState(this.file, next);
     return next;

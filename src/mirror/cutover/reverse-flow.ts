@@ -13,12 +13,23 @@ export interface ReverseFlowPlan {
   readonly config: RawMirrorConfig;
   /**
    * Topics on the forward source (the reverse flow's target) that the reverse flow writes into and the
-   * cutover froze: the freeze refuses the reverse flow's writes too, so starting it lifts the freeze on these
-   * (reverse-flow-runner.ts). The identity policy's migrated topics; none with the default policy.
+   * cutover froze: the freeze stays, and starting the reverse flow exempts its `clientId` from it on these
+   * (reverse-flow-runner.ts), so that every other producer still pointed at A stays refused. The identity
+   * policy's migrated topics; none with the default policy.
    */
-  readonly unfreezeOnStart: readonly string[];
+  readonly freezeExemptOnStart: readonly string[];
+  /** The `client.id` of the reverse flow's connections to A (reverseFlowClientId), which the exemption names. */
+  readonly clientId: string;
   /** Why the topics and the policy are what they are, and how the migrated topics roll back. */
   readonly notes: readonly string[];
+}
+
+/**
+ * The client id the reverse flow B->A uses on A: specific to this flow so that no producer sends it by
+ * accident, since on a Ferry broker it is what lets writes through A's frozen topics.
+ */
+export function reverseFlowClientId(flow: string): string {
+  return `ferry-reverse-flow-${flow}`;
 }
 
 /** Flow keys the plan sets itself (the direction and what it selects); every other key is the forward flow's. */
@@ -60,9 +71,10 @@ function exactly(names: readonly string[]): string {
  *             producer ids on B (loop-guard.ts), so the reverse flow skips the records A->B copied and carries
  *             back only what producers write on B after the switch: a real rollback path for every migrated
  *             topic; groups: the migrated groups, so their checkpoints follow. A's `orders` is frozen since the
- *             cutover and the freeze refuses the reverse flow's writes as well (its writer is a client like
- *             any other), so starting the reverse flow lifts it (unfreezeOnStart): from then on a producer
- *             still pointed at A writes there again, and nothing carries that write to B.
+ *             cutover and the freeze would refuse the reverse flow's writes as well (its writer is a client
+ *             like any other), so starting the reverse flow exempts its client id (freezeExemptOnStart) —
+ *             A's `client.id` in this config, reverseFlowClientId — and keeps the freeze for everyone else:
+ *             a producer still pointed at A is refused instead of writing where nothing carries it to B.
  *   default   producers now write to B's `A.orders`, and a B->A flow with the default policy skips `A.*` as a
  *             cycle (the topic originated on A; MM2's rule, kept by topic-filter.ts) — were it not skipped it
  *             would land as `B.A.orders`, which no consumer on A reads. So the reverse flow is what MM2
@@ -94,20 +106,24 @@ export function reverseFlowPlan(
     if (c === undefined) throw new Error(`no cluster ${alias} in the mirror config`);
     clusters[alias] = rawOf(CLUSTER_KEYS, c, new Set());
   }
+  const clientId = reverseFlowClientId(`${b}->${a}`);
+  // Every connection the reverse flow makes to A (its writer, syncs, admin) sends this id; A's freeze exempts
+  // it where the reverse flow writes into frozen topics.
+  clusters[a] = { ...clusters[a], 'client.id': clientId };
   const identity = forward.replicationPolicy === 'identity';
   // The forward flow's settings (policy, intervals, replication factors, offset.lag.max, …) were tuned for
   // this pair of clusters: the reverse flow keeps them.
   const flow: Record<string, unknown> = { ...rawOf(FLOW_KEYS, forward, PLANNED_KEYS), source: b, target: a };
   const notes: string[] = [];
-  const unfreezeOnStart: string[] = [];
+  const freezeExemptOnStart: string[] = [];
   if (identity) {
     // The migrated topics are B's names; under the identity policy B->A writes them to the same names on A.
-    for (const t of migratedTopics) unfreezeOnStart.push(policy.formatRemoteTopic(b, t));
+    for (const t of migratedTopics) freezeExemptOnStart.push(policy.formatRemoteTopic(b, t));
     if (migratedTopics.length > 0) flow.topics = exactly(migratedTopics);
     if (groups.length > 0) flow.groups = exactly(groups);
     notes.push(
       `identity policy: ${b}'s migrated topics flow back to the same names on ${a}; the loop guard skips what ${flowName} copied, so only records produced on ${b} after the switch go back`,
-      `starting ${b}->${a} lifts the write freeze on ${a}'s migrated topics (it would refuse the reverse flow's writes): producers must all point at ${b} by then`,
+      `starting ${b}->${a} keeps the write freeze on ${a}'s migrated topics and exempts only the reverse flow's client id ${clientId} from it: a producer still pointed at ${a} stays refused (retriable NOT_ENOUGH_REPLICAS)`,
     );
   } else {
     const prefix = policy.formatRemoteTopic(a, '');
@@ -125,7 +141,8 @@ export function reverseFlowPlan(
     configFile,
     command: `ferry mirror --config ${configFile}`,
     config: { clusters, flows: [flow] },
-    unfreezeOnStart,
+    freezeExemptOnStart,
+    clientId,
     notes,
   };
 }

@@ -108,12 +108,16 @@ async function runReverseFlow(cutover: Cutover, plan: ReverseFlowPlan, json: boo
   let handle: ReverseFlowHandle | undefined;
   try {
     handle = await startReverseFlow({ plan });
-    await cutover.recordReverseFlowStarted(plan.flow, handle.unfrozenTopics);
+    await cutover.recordReverseFlowStarted(plan.flow, handle.freezeExemptTopics, handle.clientId);
     if (signal.signal === undefined) {
-      const lifted = handle.unfrozenTopics.length;
+      const exempt = handle.freezeExemptTopics.length;
+      const freeze =
+        exempt > 0
+          ? `, write freeze kept; exempted for the reverse flow's client id ${handle.clientId} on ${exempt} topic(s)`
+          : '';
       say(
         `reverse flow ${plan.flow} running: ${handle.mirror.flows[0]?.partitions().length ?? 0} partitions` +
-          `${lifted > 0 ? `, write freeze lifted on ${lifted} topic(s)` : ''}; Ctrl-C or SIGTERM stops it cleanly`,
+          `${freeze}; Ctrl-C or SIGTERM stops it cleanly`,
       );
       await signal.signalled;
     }

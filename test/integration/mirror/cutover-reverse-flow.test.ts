@@ -4,11 +4,19 @@ import { join } from 'node:path';
 import type { Kafka, Producer } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ClusterClient } from '../../../src/client/index.js';
+import { silentLogger } from '../../../src/common/logger.js';
 import { Cutover } from '../../../src/mirror/cutover/cutover.js';
 import { type ReverseFlowHandle, startReverseFlow } from '../../../src/mirror/cutover/reverse-flow-runner.js';
-import { topicOverrides, WRITE_FREEZE } from '../../../src/mirror/cutover/write-freeze.js';
+import {
+  setWriteFreeze,
+  topicOverrides,
+  WRITE_FREEZE,
+  WRITE_FREEZE_EXEMPT_CLIENT_ID,
+} from '../../../src/mirror/cutover/write-freeze.js';
 import { Flow } from '../../../src/mirror/flow.js';
 import { type MirrorConfig, parseMirrorConfig } from '../../../src/mirror/mirror-config.js';
+import { KafkaError } from '../../../src/protocol/errors/index.js';
+import { encodeRecordBatchSync } from '../../../src/protocol/records/record-batch.js';
 import { type ClusterHarness, startClusterHarness, waitUntil } from '../../harness/cluster.js';
 import { readRawLog } from '../../harness/raw-log.js';
 
@@ -16,8 +24,9 @@ import { readRawLog } from '../../harness/raw-log.js';
  * Cutover east->west with the identity policy, then its reverse flow west->east started (as `cutover run
  * --reverse-flow` does): records produced on west's migrated topics after the switch arrive in east's topics of
  * the same names exactly once, and nothing the forward flow copied comes back — east's partition ends grow by
- * the new records only. Stopped and started again (a resumed `cutover run --reverse-flow`), it goes on with
- * no duplicate.
+ * the new records only. East's migrated topics stay frozen all along: the reverse flow's client id is exempt,
+ * an ordinary producer still pointed at east is refused (retriable NOT_ENOUGH_REPLICAS). Stopped and started
+ * again (a resumed `cutover run --reverse-flow`), it goes on with no duplicate.
  */
 
 const TOPICS = ['orders', 'payments'];
@@ -32,6 +41,7 @@ let config: MirrorConfig;
 let dir: string;
 let handle: ReverseFlowHandle | undefined;
 let producer: Producer | undefined;
+let stray: ClusterClient | undefined;
 
 beforeAll(async () => {
   [east, west] = await Promise.all([
@@ -90,6 +100,8 @@ afterEach(async () => {
   handle = undefined;
   await producer?.disconnect();
   producer = undefined;
+  stray?.close();
+  stray = undefined;
   await rm(dir, { recursive: true, force: true });
 });
 
@@ -99,6 +111,25 @@ async function eastEnds(): Promise<Map<string, number>> {
     for (let partition = 0; partition < PARTITIONS; partition++)
       ends.set(`${topic}-${partition}`, (await eastClient.listOffsets(topic, partition, 'latest')).offset);
   return ends;
+}
+
+/**
+ * A producer still pointed at east after the switch writes one record to every migrated partition, without
+ * retrying; returns the error name of each answer ('' for an append).
+ */
+async function strayProduce(client: ClusterClient): Promise<string[]> {
+  const answers: string[] = [];
+  for (const topic of TOPICS)
+    for (let partition = 0; partition < PARTITIONS; partition++) {
+      const records = encodeRecordBatchSync({ records: [{ value: Buffer.from('stray'), timestamp: 1 }] });
+      const answer = await client.produce(topic, partition, records, { acks: -1, timeoutMs: 10_000 }).then(
+        () => '',
+        (err: unknown) =>
+          err instanceof KafkaError && err.retriable ? err.errorName : `not retriable: ${String(err)}`,
+      );
+      answers.push(answer);
+    }
+  return answers;
 }
 
 /** Produces `count` records per partition of every topic on west; returns them per `topic-partition`. */
@@ -165,23 +196,44 @@ describe('cutover east->west (identity policy) and its reverse flow', () => {
     const cutover = new Cutover({ config, flowName: 'east->west', stateDir: dir });
     const plan = await cutover.reverseFlow();
     expect(plan.flow).toBe('west->east');
-    expect([...plan.unfreezeOnStart].sort()).toEqual(TOPICS);
+    expect([...plan.freezeExemptOnStart].sort()).toEqual(TOPICS);
+    expect(plan.clientId).toBe('ferry-reverse-flow-west->east');
     const atSwitch = await eastEnds();
     expect([...atSwitch.values()].every((end) => end === BEFORE)).toBe(true);
 
     handle = await startReverseFlow({ plan, taskSettings: { fetchMaxWaitMs: 50 } });
-    expect([...handle.unfrozenTopics].sort()).toEqual(TOPICS);
-    expect((await cutover.status()).frozenTopics).toHaveLength(TOPICS.length);
-    const recorded = await cutover.recordReverseFlowStarted(plan.flow, handle.unfrozenTopics);
-    expect(recorded.frozenTopics).toEqual([]);
-    expect(recorded.log.at(-1)).toMatch(/reverse flow west->east started; freeze lifted on 2 topic\(s\)$/);
+    expect([...handle.freezeExemptTopics].sort()).toEqual(TOPICS);
+    expect(handle.clientId).toBe(plan.clientId);
+    const recorded = await cutover.recordReverseFlowStarted(
+      plan.flow,
+      handle.freezeExemptTopics,
+      handle.clientId,
+    );
+    // Still frozen for everyone but the reverse flow: status goes on listing them.
+    expect([...recorded.frozenTopics].sort()).toEqual(TOPICS);
+    expect(recorded.log.at(-1)).toMatch(
+      /reverse flow west->east started; write freeze kept; exempted for the reverse flow's client id ferry-reverse-flow-west->east on 2 topic\(s\)$/,
+    );
     const eastAdmin = east.kafka('reverse-east-admin').admin();
     await eastAdmin.connect();
     try {
-      for (const topic of TOPICS)
-        expect((await topicOverrides(eastAdmin, topic)).has(WRITE_FREEZE)).toBe(false);
+      for (const topic of TOPICS) {
+        const overrides = await topicOverrides(eastAdmin, topic);
+        expect(overrides.get(WRITE_FREEZE)).toBe('true');
+        expect(overrides.get(WRITE_FREEZE_EXEMPT_CLIENT_ID)).toBe(plan.clientId);
+      }
     } finally {
       await eastAdmin.disconnect();
+    }
+    // A producer still pointed at east is refused on every migrated partition while the reverse flow runs —
+    // also one whose client id is the forward flow's, or a near miss of the reverse flow's.
+    for (const clientId of ['orders-service', 'ferry-mirror', 'ferry-reverse-flow-west->eas']) {
+      stray = new ClusterClient({ bootstrapServers: east.cluster.bootstrap, clientId, retries: 0 });
+      expect(await strayProduce(stray)).toEqual(
+        Array(TOPICS.length * PARTITIONS).fill('NOT_ENOUGH_REPLICAS'),
+      );
+      stray.close();
+      stray = undefined;
     }
     producer = westKafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await producer.connect();
@@ -198,5 +250,22 @@ describe('cutover east->west (identity policy) and its reverse flow', () => {
     });
     const afterSecond = new Map([...afterFirst].map(([k, end]) => [k, end + 2]));
     await expectArrivedOnce(afterFirst, afterSecond, second);
+
+    // Lifting the freeze (as abort does) takes the exemption with it: nothing lingers for the next freeze.
+    await handle.stop();
+    await setWriteFreeze(config.clusters.get('east')!, TOPICS, false, silentLogger);
+    const liftedAdmin = east.kafka('reverse-east-lifted').admin();
+    await liftedAdmin.connect();
+    try {
+      for (const topic of TOPICS) {
+        const overrides = await topicOverrides(liftedAdmin, topic);
+        expect([overrides.has(WRITE_FREEZE), overrides.has(WRITE_FREEZE_EXEMPT_CLIENT_ID)]).toEqual([
+          false,
+          false,
+        ]);
+      }
+    } finally {
+      await liftedAdmin.disconnect();
+    }
   }, 60_000);
 });

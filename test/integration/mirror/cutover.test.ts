@@ -283,7 +283,7 @@ describe('cutover east->west', () => {
     });
     const westProducer = westKafka.producer();
     try {
-      expect(rollback.unfrozenTopics).toEqual([]);
+      expect(rollback.freezeExemptTopics).toEqual([]);
       expect(rollback.mirror.flows[0]!.partitions().filter((p) => p.topic.startsWith('east.'))).toEqual([]);
       await westAdmin.createTopics({ waitForLeaders: true, topics: [{ topic: 'fresh', numPartitions: 1 }] });
       await westProducer.connect();

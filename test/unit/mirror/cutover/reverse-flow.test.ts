@@ -61,7 +61,7 @@ describe('reverseFlowPlan', () => {
     expect(reverseMirrors(plan.config, '__consumer_offsets')).toBe(false);
     expect(plan.notes.join('\n')).toContain('ferry failback --config <mirror config> --flow east->west');
     // It writes west.* topics on east, which the cutover never froze.
-    expect(plan.unfreezeOnStart).toEqual([]);
+    expect(plan.freezeExemptOnStart).toEqual([]);
   });
 
   it('identity policy: exactly the migrated topics and groups go back under their own names', () => {
@@ -79,8 +79,25 @@ describe('reverseFlowPlan', () => {
     expect(reverseMirrors(plan.config, 'orders.v2')).toBe(true);
     expect(reverseMirrors(plan.config, 'ordersXv2')).toBe(false);
     expect(reverseMirrors(plan.config, 'payments')).toBe(false);
-    // It writes into east's frozen originals: starting it must lift their freeze.
-    expect(plan.unfreezeOnStart).toEqual(['orders', 'orders.v2']);
+    // It writes into east's frozen originals: starting it exempts its own client id there, and only that.
+    expect(plan.freezeExemptOnStart).toEqual(['orders', 'orders.v2']);
+    expect(plan.clientId).toBe('ferry-reverse-flow-west->east');
+    expect(plan.notes.join('\n')).toContain('keeps the write freeze');
+    expect(plan.notes.join('\n')).not.toContain('lifts');
+  });
+
+  it("gives the reverse flow's connections to east a client id of their own, and nothing else of east's", () => {
+    for (const policy of ['identity', 'default'] as const) {
+      const plan = reverseFlowPlan(forward(policy), 'east->west', ['orders'], [], 'f.json');
+      const parsed = parseMirrorConfig(plan.config);
+      expect(parsed.clusters.get('east')).toEqual({
+        ...forward(policy).clusters.get('east'),
+        clientId: 'ferry-reverse-flow-west->east',
+      });
+      expect(plan.clientId).toBe(parsed.clusters.get('east')?.clientId);
+      // west keeps its own client id: the reverse flow only reads there.
+      expect(parsed.clusters.get('west')?.clientId).toBe('mm-west');
+    }
   });
 
   it('keeps the forward flow’s settings for the pair and every cluster setting', () => {
