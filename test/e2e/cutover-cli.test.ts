@@ -12,7 +12,8 @@ import { runFerry } from './cli-process.js';
 /**
  * `ferry cutover run --flow east->west --reverse-flow` as a process (identity policy, embedded clusters of this
  * test): the cutover completes, the reverse flow west->east then runs in the foreground and says so, a record
- * produced on west's migrated topic reaches east's, and SIGTERM stops it with exit code 0. Run again, the
+ * produced on west's migrated topic reaches east's while east's stays frozen for any other producer, and
+ * SIGTERM stops it with exit code 0. Run again, the
  * completed cutover starts the reverse flow again (a resumed run); `--reverse-flow-only-config` only writes
  * the config and prints how to run it.
  */
@@ -128,7 +129,8 @@ describe('ferry cutover run --reverse-flow', () => {
     await flow.stop();
 
     const args = ['run', '--config', configFile, '--flow', 'east->west', '--state-dir', dir];
-    const running = /^reverse flow west->east running: \d+ partitions, write freeze lifted on 1 topic\(s\)/m;
+    const running =
+      /^reverse flow west->east running: \d+ partitions, write freeze kept; exempted for the reverse flow's client id ferry-reverse-flow-west->east on 1 topic\(s\)/m;
     const first = await startCutover([...args, '--reverse-flow'], running);
     const producer = west.kafka('cutover-cli-west').producer();
     await producer.connect();
@@ -136,12 +138,27 @@ describe('ferry cutover run --reverse-flow', () => {
       await producer.send({ topic: 'orders', messages: [{ partition: 1, value: 'w1' }] });
       await waitUntil("west's record on east", async () => (await eastEnd(1)) >= 2);
       expect(await eastEnd(1)).toBe(2);
+      // East's orders stays frozen for a producer still pointed there: only the reverse flow gets through.
+      const stray = east.kafka('cutover-cli-stray').producer({ retry: { retries: 0 } });
+      await stray.connect();
+      const refused = await stray
+        .send({ topic: 'orders', messages: [{ partition: 0, value: 'stray' }] })
+        .then(
+          () => undefined,
+          // kafkajs wraps the broker's last answer once its (here: no) retries are spent.
+          (err: unknown) => (err as { cause?: { type?: string; retriable?: boolean } }).cause,
+        )
+        .finally(() => stray.disconnect());
+      expect([refused?.type, refused?.retriable]).toEqual(['NOT_ENOUGH_REPLICAS', true]);
+      expect(await eastEnd(0)).toBe(1);
       child!.kill('SIGTERM');
       expect(await first.exited).toBe(0);
       expect(first.stdout()).toMatch(/^reverse flow stopped$/m);
       const status = await runFerry(['cutover', 'status', ...args.slice(1)]);
-      expect(status.stdout).toMatch(/reverse flow west->east started; freeze lifted on 1 topic\(s\)/);
-      expect(status.stdout).not.toMatch(/frozen topics/);
+      expect(status.stdout).toMatch(
+        /reverse flow west->east started; write freeze kept; exempted for the reverse flow's client id ferry-reverse-flow-west->east on 1 topic\(s\)/,
+      );
+      expect(status.stdout).toMatch(/frozen topics: orders$/m);
 
       const second = await startCutover([...args, '--reverse-flow'], running);
       await producer.send({ topic: 'orders', messages: [{ partition: 0, value: 'w0' }] });
