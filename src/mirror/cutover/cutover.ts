@@ -89,8 +89,8 @@ export class CutoverStepError extends KafkaError {
  *   switch     switch.json (SwitchPlan) in the state dir and the report: producers and consumers go to B;
  *              with reverseFlow also reverse-flow.json, the B->A mirror config for a rollback path.
  *
- * `abort` lifts the freeze this cutover set (and any exemption from it) and records it; an aborted cutover does not run again (start a
- * new one with a fresh state file). One process drives a state file at a time.
+ * `abort` lifts the freeze this cutover set, and any exemption from it, and records it; an aborted cutover
+ * does not run again (start a new one with a fresh state file). One process drives a state file at a time.
  */
 export class Cutover {
   private readonly logger: Logger;
