@@ -51,9 +51,9 @@ interface InFlight {
  * version both sides speak.
  *
  * Used by followers (replica fetchers) and the mirror's hot path: record sets travel as the Buffers the
- * codec slices out of response frames, never decoded here. Reads land in one receive buffer per connection,
- * reused, and each response frame is copied out of it once (FrameReader): one allocation per frame rather
- * than one per socket read as well.
+ * codec slices out of response frames, never decoded here. The socket reads where FrameReader says: straight
+ * into a large response's own buffer, or into one reused receive buffer that small frames are copied out of —
+ * one allocation per frame, and no copy of a Fetch response's bytes in JavaScript.
  */
 export class BrokerConnection {
   private readonly inFlight: InFlight[] = [];
@@ -85,13 +85,12 @@ export class BrokerConnection {
     };
     // The connection object exists only after the connect, so the read callback reaches it through this
     // variable; a broker speaks only when asked, so nothing can arrive before it is set.
-    const reader = new FrameReader(full.maxResponseBytes);
+    const reader = new FrameReader(full.maxResponseBytes, Buffer.allocUnsafe(RECEIVE_BUFFER_BYTES));
     let connection: BrokerConnection | undefined;
     const onread = {
-      buffer: Buffer.allocUnsafe(RECEIVE_BUFFER_BYTES),
-      callback: (bytes: number, buffer: Uint8Array): boolean => {
-        if (connection === undefined) return true;
-        connection.onData(reader, Buffer.from(buffer.buffer, buffer.byteOffset, bytes));
+      buffer: () => reader.nextReadTarget(),
+      callback: (bytes: number, target: Uint8Array): boolean => {
+        connection?.onRead(reader, bytes, target);
         return true;
       },
     };
@@ -199,12 +198,12 @@ export class BrokerConnection {
     this.socket.uncork();
   }
 
-  /** Bytes read into the receive buffer, valid only during this call. */
-  private onData(reader: FrameReader, data: Buffer): void {
+  /** The socket read `bytes` into `target`, a buffer the reader chose (see FrameReader). */
+  private onRead(reader: FrameReader, bytes: number, target: Uint8Array): void {
     if (this.closedReason !== undefined) return;
     let frames: Buffer[];
     try {
-      frames = reader.push(data);
+      frames = reader.onRead(bytes, target);
     } catch (err) {
       this.close(`bad response frame: ${(err as Error).message}`);
       return;

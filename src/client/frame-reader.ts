@@ -1,30 +1,63 @@
 import { FrameTooLargeError } from '../protocol/wire/frame-splitter.js';
 
 /**
- * Kafka response frames — `int32 size`, then `size` bytes — out of a socket that reads into one reused receive
- * buffer (net's `onread`). The bytes handed to `push` are valid only during the call, so every frame is copied
- * once, into a buffer of exactly its size that the caller then owns (record sets are sliced out of it and live
- * on in the mirror's pipeline).
+ * Kafka response frames — `int32 size`, then `size` bytes — out of a socket that reads into buffers this reader
+ * chooses (net's `onread`, whose `buffer` function is asked for the next read's target after every read):
  *
- * Why not FrameSplitter, which returns frames inside one socket chunk as slices: for the client the frames that
- * matter are large Fetch responses, which span many reads, so the splitter pays a 64 KiB allocation per read and
- * then copies the frame anyway. Here a frame costs one allocation and one copy, which halves the off-heap bytes
- * allocated per byte fetched — and those, not the JS heap, are what drive V8's full collections in the mirror.
- * A size prefix that is negative or above `maxFrameBytes` throws FrameTooLargeError; the caller closes the
+ * - while a frame of at least DIRECT_READ_MIN_BYTES is incomplete, the socket reads straight into the rest of that
+ *   frame's own buffer, so a large Fetch response reaches its final place without any copy in JavaScript;
+ * - otherwise it reads into one reused receive buffer, and the bytes are valid only during the call: size prefixes
+ *   and small frames are copied out of it, each frame once, into a buffer of exactly its size.
+ *
+ * Either way the caller owns every frame it gets (record sets are sliced out of it and live on in the mirror's
+ * pipeline), and a frame costs one allocation. FrameSplitter, which returns frames inside one socket chunk as
+ * slices, would pay a 64 KiB allocation per socket read and then copy every frame that spans reads — the large
+ * Fetch responses that matter here — and those off-heap bytes, not the JS heap, drive V8's full collections in the
+ * mirror. A size prefix that is negative or above `maxFrameBytes` throws FrameTooLargeError; the caller closes the
  * connection.
  *
- * One instance belongs to one socket's read callback; nothing else touches it.
+ * One instance belongs to one socket's read callbacks; nothing else touches it.
  */
+/** A frame with at least this much still to come is read into directly. */
+export const DIRECT_READ_MIN_BYTES = 64 * 1024;
+
 export class FrameReader {
   private readonly prefix = Buffer.alloc(4);
+  /** The target of the last direct read: the unfilled rest of `frame`. */
+  private direct: Buffer | undefined;
   private prefixFilled = 0;
   /** The frame being filled, once its size is known. */
   private frame: Buffer | undefined;
   private filled = 0;
 
-  constructor(private readonly maxFrameBytes: number) {}
+  constructor(
+    private readonly maxFrameBytes: number,
+    private readonly receive: Buffer = Buffer.allocUnsafe(DIRECT_READ_MIN_BYTES),
+  ) {}
 
-  /** Feeds bytes read from the socket; returns the frames they complete, without their size prefix. */
+  /** Where the socket's next read should land: the rest of a large incomplete frame, else the receive buffer. */
+  nextReadTarget(): Buffer {
+    const frame = this.frame;
+    if (frame !== undefined && frame.length - this.filled >= DIRECT_READ_MIN_BYTES) {
+      this.direct = frame.subarray(this.filled);
+      return this.direct;
+    }
+    this.direct = undefined;
+    return this.receive;
+  }
+
+  /** The socket read `bytes` into `target` (the last nextReadTarget); returns the frames that completes. */
+  onRead(bytes: number, target: Uint8Array): Buffer[] {
+    if (target !== this.direct) return this.push(Buffer.from(target.buffer, target.byteOffset, bytes));
+    this.direct = undefined;
+    this.filled += bytes;
+    const frame = this.frame as Buffer;
+    if (this.filled < frame.length) return [];
+    this.frame = undefined;
+    return [frame];
+  }
+
+  /** Feeds bytes valid only during this call; returns the frames they complete, without their size prefix. */
   push(data: Buffer): Buffer[] {
     const frames: Buffer[] = [];
     const end = data.length;

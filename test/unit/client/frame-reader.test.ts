@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FrameReader } from '../../../src/client/frame-reader.js';
+import { DIRECT_READ_MIN_BYTES, FrameReader } from '../../../src/client/frame-reader.js';
 import { FrameTooLargeError } from '../../../src/protocol/wire/frame-splitter.js';
 
 function framed(payloads: readonly Buffer[]): Buffer {
@@ -42,6 +42,42 @@ describe('FrameReader', () => {
           expect(frames.map((f) => f.toString('hex'))).toEqual(payloads.map((p) => p.toString('hex')));
         },
       ),
+    );
+  });
+
+  it('as a socket’s read target: large frames are read into directly, small ones copied out of the receive buffer', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 3 * DIRECT_READ_MIN_BYTES }), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.integer({ min: 1, max: 200_000 }), { minLength: 1, maxLength: 10 }),
+        (sizes, readSizes) => {
+          const payloads = sizes.map((n, i) => Buffer.alloc(n, i + 1));
+          const stream = framed(payloads);
+          const receive = Buffer.alloc(100_000);
+          const reader = new FrameReader(1 << 20, receive);
+          const frames: Buffer[] = [];
+          const directTargets: Buffer[] = [];
+          let pos = 0;
+          for (let r = 0; pos < stream.length; r++) {
+            // What a socket does: ask for the target, read at most its length (and what the kernel has), report.
+            const target = reader.nextReadTarget();
+            if (target !== receive) directTargets.push(target);
+            const n = Math.min(target.length, readSizes[r % readSizes.length]!, stream.length - pos);
+            stream.copy(target, 0, pos, pos + n);
+            pos += n;
+            frames.push(...reader.onRead(n, target));
+            receive.fill(0xee);
+          }
+          expect(frames.map((f) => f.toString('hex'))).toEqual(payloads.map((p) => p.toString('hex')));
+          // Every direct read landed inside the buffer of a frame that came out (no copy of those bytes).
+          for (const t of directTargets) expect(frames.some((f) => f.buffer === t.buffer)).toBe(true);
+          // A frame longer than one receive buffer plus the direct minimum leaves at least that minimum to come after
+          // the read that brought its size, so it is read into directly.
+          if (sizes.some((n) => n >= receive.length + DIRECT_READ_MIN_BYTES))
+            expect(directTargets.length).toBeGreaterThan(0);
+        },
+      ),
+      { numRuns: 200 },
     );
   });
 
