@@ -21,7 +21,8 @@
  * robin over the partitions, until MB of record payload (key + value bytes). Then three copies of it, one at a
  * time, each to a fresh topic on west with the same partition count:
  *   ferry     one MirrorTaskRunner (one worker) over all partitions, policy `default` (`east.<topic>`), its
- *             default settings (acks=all, 5 produces in flight per partition, 4 fetches read ahead, offset
+ *             default settings (acks=all, 5 batches in flight per partition, coalesced into one Produce per turn
+ *             with the other partitions' (CoalescingProducer), 4 fetches read ahead, offset
  *             syncs every 100 offsets into a per-case syncs topic on east); timed from start() until the
  *             task's acknowledged target end equals the source's log end on every partition
  *   kafkajs   kafkajs 2.2: one consumer (fromBeginning, default fetch sizes), eachBatch → one producer's

@@ -74,7 +74,10 @@ export interface MirrorTaskRunnerOptions {
   offsetSyncsTopic?: string;
   /** Periodic syncs within a run, as MirrorMaker 2's `offset.lag.max`. @defaultValue 100 */
   offsetLagMax?: number;
-  /** Produce requests in flight per partition (Kafka's idempotent maximum is 5). @defaultValue 5 */
+  /**
+   * Batches in flight per partition, each in a Produce request of its own (Kafka's idempotent maximum is 5).
+   * @defaultValue 5
+   */
   maxInFlight?: number;
   /**
    * Produce requests in flight per target broker, each carrying the next batch of every partition that has one
