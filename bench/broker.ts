@@ -8,7 +8,9 @@
  *   npx tsx bench/broker.ts --latency-fraction 0.25   the latency phase at a quarter of the peak instead
  *
  * The broker runs in a child process of this script (its own event loop, so on two cores the client and the
- * broker do not share one thread, as a real producer and broker would not); the clients run here. The child
+ * broker do not share one thread, as a real producer and broker would not); the clients run here. Both take
+ * this process's Node flags (`npm run bench:broker` passes `--initial-old-space-size=128`, as `ferry` does;
+ * see the README's note on the Node heap: without it the latency phase's p99 is mostly mark-compact stalls). The child
  * also serves a plain TCP sink for the loopback baseline. Data under one temp dir, removed at the end.
  *
  * Phases:

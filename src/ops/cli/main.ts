@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
+#!/usr/bin/env -S node --initial-old-space-size=128
 import { Command } from 'commander';
 import { registerBrokersCommand } from './brokers-command.js';
 import { registerClusterCommands } from './cluster-commands.js';
