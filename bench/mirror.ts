@@ -58,7 +58,7 @@ import { type Admin, CompressionTypes, Kafka, logLevel } from 'kafkajs';
 import { ClusterClient } from '../src/client/index.js';
 import { EmbeddedCluster } from '../src/cluster/embedded-cluster.js';
 import { loadConfig } from '../src/common/config/index.js';
-import { silentLogger } from '../src/common/logger.js';
+import { createRootLogger } from '../src/common/logger.js';
 import { MirrorTaskRunner } from '../src/mirror/mirror-task.js';
 import { createReplicationPolicy } from '../src/mirror/replication-policy.js';
 import {
@@ -190,7 +190,9 @@ async function serveCluster(name: string, dataDir: string): Promise<void> {
       env: {},
       overrides: { 'offsets.topic.num.partitions': 1, 'group.initial.rebalance.delay.ms': 0 },
     }),
-    logger: silentLogger,
+    // Warnings and errors to stderr: a broker that closes a client's connection says why (a run once failed
+    // with ECONNRESET on the load process's produce connection, with nothing to tell the cause).
+    logger: createRootLogger({ level: 'warn', pretty: false }),
   });
   process.on('message', (m: { cmd: string }) => {
     if (m.cmd === 'stats') process.send?.({ cpuUs: process.cpuUsage() });
