@@ -41,6 +41,8 @@ export class Connection implements ConnectionContext {
   private busy = false;
   private closed = false;
   private corked = false;
+  /** The last complete frame read, for the log line of a malformed one that follows it. */
+  private lastFrame: FrameSummary | undefined;
 
   constructor(
     readonly id: number,
@@ -83,6 +85,8 @@ export class Connection implements ConnectionContext {
       return;
     }
     for (const frame of frames) this.queue.push(frame);
+    const last = frames.at(-1);
+    if (last !== undefined) this.lastFrame = describeFrame(last);
     if (this.queue.length >= MAX_QUEUED_FRAMES) this.socket.pause();
     this.drain();
   }
@@ -143,10 +147,31 @@ export class Connection implements ConnectionContext {
         remote: this.remote,
         err: err.message,
         tooLarge: err instanceof FrameTooLargeError,
+        // A size prefix read from inside a request means the previous frame ended early: say which it was.
+        previousFrame: this.lastFrame,
+        bufferedBytes: this.splitter.bufferedBytes,
       },
       'closing connection after a malformed request',
     );
     this.events.onMalformed(this, err);
     this.close(`malformed request: ${err.message}`);
   }
+}
+
+interface FrameSummary {
+  readonly size: number;
+  readonly apiKey?: number;
+  readonly apiVersion?: number;
+  readonly correlationId?: number;
+}
+
+/** A request frame's header fields and size, for a log line (no decode beyond the fixed header). */
+function describeFrame(frame: Buffer): FrameSummary {
+  if (frame.length < 8) return { size: frame.length };
+  return {
+    size: frame.length,
+    apiKey: frame.readInt16BE(0),
+    apiVersion: frame.readInt16BE(2),
+    correlationId: frame.readInt32BE(4),
+  };
 }
