@@ -23,6 +23,8 @@ export class FrameTooLargeError extends Error {
   }
 }
 
+const EMPTY = Buffer.alloc(0);
+
 export class FrameSplitter {
   private chunks: Buffer[] = [];
   private buffered = 0;
@@ -39,8 +41,11 @@ export class FrameSplitter {
   /** Feeds a chunk from the socket; returns the complete frames it finished, without their size prefix. */
   push(chunk: Buffer): Buffer[] {
     const frames: Buffer[] = [];
-    if (this.buffered === 0) {
-      // Fast path: frames straight out of this chunk, as slices.
+    // Fast path only at a frame boundary: nothing buffered AND no size prefix already taken. A prefix that
+    // arrived as the last bytes of the previous chunks leaves nothing buffered while its frame is still owed;
+    // reading this chunk's first bytes as a new prefix then would misframe the rest of the connection.
+    if (this.buffered === 0 && this.pendingSize < 0) {
+      // Frames straight out of this chunk, as slices.
       let pos = 0;
       while (chunk.length - pos >= 4) {
         const size = chunk.readInt32BE(pos);
@@ -76,6 +81,8 @@ export class FrameSplitter {
 
   /** Removes `n` bytes from the front: a slice when they sit in the first chunk, else one copy. */
   private take(n: number): Buffer {
+    // An empty frame (size 0) may come when nothing is buffered; the request decoder refuses it, not this.
+    if (n === 0) return EMPTY;
     const first = this.chunks[0]!;
     let out: Buffer;
     if (first.length >= n) {
