@@ -1,6 +1,6 @@
 /**
  * Splits a TCP byte stream into Kafka frames: `int32 size` followed by `size` bytes (a request or a response,
- * header included). Both ends of the wire use it: the broker's connections and the raw-batch client.
+ * header included), for the broker's connections (the raw-batch client reads with its own FrameReader).
  *
  * A frame that arrives inside one chunk is returned as a slice of that chunk (no copy) — the common case for
  * small requests and for anything read in one go; only a frame that spans chunks is copied once into a buffer of
