@@ -21,6 +21,24 @@ import {
 import { PRODUCE_API, type ProduceRequest, type ProduceResponse } from '../protocol/messages/produce.js';
 import { asKafkaError, isStaleMetadataError, kafkaErrorForCode } from './client-errors.js';
 import {
+  EMPTY_RECORDS,
+  type EpochEndOffset,
+  type FetchOptions,
+  type FetchPartitionRequest,
+  type FetchPartitionResult,
+  fetchPartitionFailure,
+  IsolationLevel,
+  type ListOffsetsResult,
+  missingFromResponse,
+  type OffsetSpec,
+  type ProduceOptions,
+  type ProducePartitionRequest,
+  type ProducePartitionResult,
+  type ProduceResult,
+  type ProducerIdAndEpoch,
+  producePartitionFailure,
+} from './client-requests.js';
+import {
   type Connection,
   type ConnectionLane,
   ConnectionPool,
@@ -29,10 +47,21 @@ import {
 } from './connection-pool.js';
 import { type BrokerMetadata, type LeaderAndEpoch, MetadataCache } from './metadata-cache.js';
 
-export enum IsolationLevel {
-  ReadUncommitted = 0,
-  ReadCommitted = 1,
-}
+export {
+  type AbortedTransaction,
+  type EpochEndOffset,
+  type FetchOptions,
+  type FetchPartitionRequest,
+  type FetchPartitionResult,
+  IsolationLevel,
+  type ListOffsetsResult,
+  type OffsetSpec,
+  type ProduceOptions,
+  type ProducePartitionRequest,
+  type ProducePartitionResult,
+  type ProduceResult,
+  type ProducerIdAndEpoch,
+} from './client-requests.js';
 
 export interface ClusterClientOptions extends ConnectionPoolOptions {
   /** `host:port` strings, as Kafka's `bootstrap.servers` (a comma-separated string is accepted too). */
@@ -46,103 +75,6 @@ export interface ClusterClientOptions extends ConnectionPoolOptions {
   logger?: Logger;
 }
 
-export interface ProduceOptions {
-  /** -1 (all ISR), 1 (leader) or 0 (no response: offsets come back as -1). */
-  acks: -1 | 0 | 1;
-  timeoutMs: number;
-  transactionalId?: string | null;
-}
-
-export interface ProduceResult {
-  /** Offset the leader gave the first record; -1 with acks=0. */
-  baseOffset: number;
-  /** The broker's append time for LogAppendTime topics, else -1. */
-  logAppendTimeMs: number;
-  logStartOffset: number;
-}
-
-export interface ProducePartitionRequest {
-  topic: string;
-  partition: number;
-  /** One or more record batches v2, sent as they are. */
-  records: Buffer;
-}
-
-export interface ProducePartitionResult extends ProduceResult {
-  topic: string;
-  partition: number;
-  error: KafkaError | null;
-}
-
-export interface FetchPartitionRequest {
-  topic: string;
-  partition: number;
-  fetchOffset: number;
-  /** Kafka's partition_max_bytes. */
-  maxBytes: number;
-  /** The leader epoch the caller believes current, for fencing (KIP-320); -1 skips the check. */
-  currentLeaderEpoch?: number;
-  /** A follower's log start offset; -1 for consumers. */
-  logStartOffset?: number;
-}
-
-export interface FetchOptions {
-  maxWaitMs: number;
-  minBytes: number;
-  /** Response-wide byte limit. @defaultValue 50 MiB, Kafka's fetch.max.bytes */
-  maxBytes?: number;
-  /** @defaultValue IsolationLevel.ReadUncommitted */
-  isolationLevel?: IsolationLevel;
-  /** A follower's broker id; -1 for consumers. @defaultValue -1 */
-  replicaId?: number;
-}
-
-export interface AbortedTransaction {
-  producerId: number;
-  firstOffset: number;
-}
-
-export interface FetchPartitionResult {
-  topic: string;
-  partition: number;
-  fetchOffset: number;
-  error: KafkaError | null;
-  highWatermark: number;
-  lastStableOffset: number;
-  logStartOffset: number;
-  abortedTransactions: AbortedTransaction[] | null;
-  preferredReadReplica: number;
-  /**
-   * The record set as the broker sent it: a slice of the response frame, never copied or decoded. It may
-   * end in a partial batch (the broker cuts at max bytes); empty when there was nothing or an error.
-   */
-  records: Buffer;
-}
-
-/** A timestamp in ms, or the log's first or next offset. */
-export type OffsetSpec = number | 'earliest' | 'latest';
-
-export interface ListOffsetsResult {
-  /** -1 when no record has a timestamp at or after the one asked for. */
-  offset: number;
-  timestamp: number;
-  leaderEpoch: number;
-}
-
-/** An idempotent producer's identity, as InitProducerId hands it out. */
-export interface ProducerIdAndEpoch {
-  producerId: number;
-  producerEpoch: number;
-}
-
-export interface EpochEndOffset {
-  /** The largest epoch at or below the one asked for that the leader knows; -1 if none. */
-  leaderEpoch: number;
-  /** The first offset after that epoch (the log end offset for the current epoch); -1 if unknown. */
-  endOffset: number;
-}
-
-const EMPTY = Buffer.alloc(0);
 const DEFAULT_FETCH_MAX_BYTES = 50 * 1024 * 1024;
 
 /**
@@ -641,7 +573,7 @@ export class ClusterClient {
         logStartOffset: p.logStartOffset ?? -1,
         abortedTransactions: p.abortedTransactions ?? null,
         preferredReadReplica: p.preferredReadReplica ?? -1,
-        records: p.records ?? EMPTY,
+        records: p.records ?? EMPTY_RECORDS,
       };
     }
   }
@@ -741,34 +673,4 @@ function allIndexes(n: number): number[] {
   const out = new Array<number>(n);
   for (let i = 0; i < n; i++) out[i] = i;
   return out;
-}
-
-function producePartitionFailure(e: ProducePartitionRequest, error: KafkaError): ProducePartitionResult {
-  return {
-    topic: e.topic,
-    partition: e.partition,
-    error,
-    baseOffset: -1,
-    logAppendTimeMs: -1,
-    logStartOffset: -1,
-  };
-}
-
-function fetchPartitionFailure(r: FetchPartitionRequest, error: KafkaError): FetchPartitionResult {
-  return {
-    topic: r.topic,
-    partition: r.partition,
-    fetchOffset: r.fetchOffset,
-    error,
-    highWatermark: -1,
-    lastStableOffset: -1,
-    logStartOffset: -1,
-    abortedTransactions: null,
-    preferredReadReplica: -1,
-    records: EMPTY,
-  };
-}
-
-function missingFromResponse(api: string, topic: string, partition: number): KafkaError {
-  return new KafkaError('UNKNOWN_SERVER_ERROR', `${api} response has no entry for ${topic}-${partition}`);
 }
