@@ -17,6 +17,14 @@ export interface LogConfig {
   flushMessages: number;
   /** `flush.ms`: fsync when the oldest unflushed data is this old. */
   flushMs: number;
+  /**
+   * Ferry's own (broker-wide `log.writeback.bytes`, no topic config): every this many bytes appended to a segment,
+   * an fdatasync of it starts in the thread pool, unawaited. Not a durability step (the recovery point does not
+   * move): it makes the kernel write dirty pages back steadily, instead of letting gigabytes pile up until its
+   * background threshold and then throttling every writer at once — RocksDB's `bytes_per_sync`, or a per-file
+   * `vm.dirty_background_bytes`. 0 turns it off. @defaultValue 8 MiB
+   */
+  writebackBytes: number;
   /** `retention.ms`: delete segments whose newest record is older than this; -1 keeps forever. @defaultValue 7 days */
   retentionMs: number;
   /** `retention.bytes`: delete the oldest segments while the log is larger than this; -1 no limit. */
@@ -44,6 +52,7 @@ export const DEFAULT_LOG_CONFIG: Readonly<LogConfig> = Object.freeze({
   maxMessageBytes: 1048588,
   flushMessages: Number.MAX_SAFE_INTEGER,
   flushMs: Number.MAX_SAFE_INTEGER,
+  writebackBytes: 8 * 1024 * 1024,
   retentionMs: 7 * 24 * 60 * 60 * 1000,
   retentionBytes: -1,
   cleanupPolicy: Object.freeze({ delete: true, compact: false }),

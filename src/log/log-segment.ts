@@ -1,6 +1,7 @@
 import {
   closeSync,
   existsSync,
+  fdatasync,
   fstatSync,
   fsync,
   fsyncSync,
@@ -104,6 +105,7 @@ export class LogSegment {
     readonly timeIndex: TimeIndex,
     private readonly indexIntervalBytes: number,
     readonly createdMs: number,
+    private readonly writebackBytes: number,
   ) {
     this.txnIndex = new TransactionIndex(baseOffset, transactionIndexFilePath(dirPath, baseOffset));
     this.sizeInBytes = size;
@@ -137,6 +139,7 @@ export class LogSegment {
       timeIndex,
       config.indexIntervalBytes,
       nowMs,
+      config.writebackBytes,
     );
     segment.tailLoaded = true;
     segment.firstBatchTimestamp = NO_TIMESTAMP;
@@ -170,6 +173,7 @@ export class LogSegment {
       timeIndex,
       config.indexIntervalBytes,
       nowMs,
+      config.writebackBytes,
     );
     const indexProblem =
       loadIndex(offsetIndex, size) ??
@@ -274,6 +278,39 @@ export class LogSegment {
     }
     this.sizeInBytes += records.length;
     this.nextOffsetValue = last + 1;
+    if (
+      this.writebackBytes > 0 &&
+      this.writebackInFlight === undefined &&
+      this.sizeInBytes - this.writebackRequestedAt >= this.writebackBytes
+    ) {
+      this.startWriteback();
+    }
+  }
+
+  /** Writebacks started (`log.writeback.bytes`); at most one is in flight per segment. */
+  writebacksStarted = 0;
+  private writebackInFlight: Promise<void> | undefined;
+  private writebackRequestedAt = 0;
+
+  /** Resolves once no writeback is in flight (for tests and for a caller that wants the disk quiet). */
+  writebackSettled(): Promise<void> {
+    return this.writebackInFlight ?? Promise.resolve();
+  }
+
+  /**
+   * An unawaited fdatasync in the thread pool (see LogConfig.writebackBytes). It moves nothing: `flushedSize`
+   * and the recovery point stay where the last real flush put them, so a simulated crash loses as much as
+   * before. A segment closed meanwhile makes it fail with EBADF, which is of no consequence.
+   */
+  private startWriteback(): void {
+    this.writebackRequestedAt = this.sizeInBytes;
+    this.writebacksStarted++;
+    this.writebackInFlight = new Promise((resolve) => {
+      fdatasync(this.fd, () => {
+        this.writebackInFlight = undefined;
+        resolve();
+      });
+    });
   }
 
   /**

@@ -13,6 +13,7 @@ export function logConfigFromBrokerConfig(config: FerryConfig): LogConfig {
     maxMessageBytes: num('message.max.bytes'),
     flushMessages: num('log.flush.interval.messages'),
     flushMs: num('log.flush.interval.ms'),
+    writebackBytes: num('log.writeback.bytes'),
     retentionMs: num('log.retention.ms'),
     retentionBytes: num('log.retention.bytes'),
     cleanupPolicy: { delete: policy.includes('delete'), compact: policy.includes('compact') },

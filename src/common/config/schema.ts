@@ -206,6 +206,15 @@ export const CONFIG_KEYS: readonly ConfigKey[] = [
     default: Number.MAX_SAFE_INTEGER,
   },
   {
+    key: 'log.writeback.bytes',
+    doc:
+      "Ferry's own: bytes appended to a segment between two unawaited fdatasyncs in the thread pool, so that the " +
+      'kernel writes dirty pages back steadily instead of stalling every writer at its dirty threshold; not a ' +
+      'durability step (the recovery point does not move); 0 turns it off.',
+    format: 'nat',
+    default: 8388608,
+  },
+  {
     key: 'log.flush.scheduler.interval.ms',
     doc: 'How often the broker checks which partitions need an fsync.',
     format: 'positive-int',
