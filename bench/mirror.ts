@@ -11,9 +11,10 @@
  *                                            baselines (their ratios print as NaN), a fixed record-age rate
  *
  * Processes: east and west are each an EmbeddedCluster of one broker in a child process of this script, so the
- * copiers (which run here, or in kcat's own processes) take no CPU from the brokers' event loops and the brokers
- * not from each other; the record-age load (paced producer on east, reader on west) runs in a third child.
- * Data under one temp dir, removed at the end.
+ * copiers take no CPU from the brokers' event loops and the brokers not from each other. Ferry's mirror copies
+ * here; the kafkajs baseline runs in a child of its own and kcat in its own processes, so neither shares the
+ * mirror's heap or event loop; the record-age load (paced producer on east, reader on west) runs in another
+ * child. Data under one temp dir, removed at the end.
  *
  * Cases: 100 B and 1 KiB values (8-byte ASCII keys, JSON-like ASCII values: no tab, no newline), uncompressed
  * and snappy. Each case's source topic (PARTITIONS partitions) is filled beforehand with pre-encoded 64 KiB
@@ -29,7 +30,8 @@
  *             `send` of the batch's messages (key, value, timestamp) to the same partition, acks=all, snappy
  *             for the snappy case (kafkajs-snappy); timed from the first eachBatch call (the group join is
  *             left out: generous to the baseline) until the target's log ends add up to the record count, or
- *             BASELINE_MAX_S (then the rate is that of the records copied so far)
+ *             BASELINE_MAX_S (then the rate is that of the records copied so far); CPU is the child's during
+ *             the copy
  *   kcat      `kcat -C -b east -t T -o beginning -e -q -f '%k\t%s\n' | kcat -P -b west -t T2 -K '\t'`
  *             (`-z snappy` on the producer for the snappy case), librdkafka's defaults otherwise (acks=all);
  *             partitioned by key (librdkafka's partitioner), not by source partition; timed from the spawn
@@ -506,8 +508,48 @@ async function sourceClient(bootstrap: string): Promise<ClusterClient> {
   return eastClientForEnds;
 }
 
+interface KafkajsParams {
+  readonly data: Pick<CaseData, 'topic' | 'codec' | 'records'>;
+  readonly partitions: number;
+  readonly bootstraps: Record<string, string>;
+}
+
+interface KafkajsResult {
+  s: number;
+  copied: number;
+  fromRunS: number;
+  /** CPU seconds of the kafkajs process during the copy (its start-up excluded). */
+  externalCpuS: number;
+}
+
+/**
+ * The kafkajs baseline in a process of its own, as the kcat pipe is: in this one its garbage (kafkajs allocates
+ * JavaScript objects per record) would stay in the heap that the next case's mirror runs with.
+ */
+async function copyKafkajsInChild(params: KafkajsParams): Promise<KafkajsResult> {
+  const child = fork(process.argv[1]!, ['--serve-kafkajs', JSON.stringify(params)], {
+    execArgv: childExecArgv(),
+  });
+  return new Promise<KafkajsResult>((resolve, reject) => {
+    child.once('message', (m) => resolve(m as KafkajsResult));
+    child.once('exit', (code) => reject(new Error(`kafkajs process exited with ${code}`)));
+  });
+}
+
+async function serveKafkajs(params: KafkajsParams): Promise<void> {
+  const westClient = await ClusterClient.connect({
+    bootstrapServers: params.bootstraps.west!,
+    clientId: 'bench-kjs-ends',
+  });
+  const c0 = process.cpuUsage();
+  const r = await copyKafkajs(params.data, params.partitions, params.bootstraps, westClient);
+  const result: KafkajsResult = { ...r, externalCpuS: cpuSeconds(process.cpuUsage(c0)) };
+  westClient.close();
+  process.send?.(result, () => process.exit(0));
+}
+
 async function copyKafkajs(
-  data: CaseData,
+  data: KafkajsParams['data'],
   partitions: number,
   bootstraps: Record<string, string>,
   westClient: ClusterClient,
@@ -763,7 +805,11 @@ async function main(): Promise<void> {
         const kafkajs = ferryOnly
           ? skipped
           : await withCpu(east, west, async () => {
-              const r = await copyKafkajs(data, partitions, bootstraps, westClient!);
+              const r = await copyKafkajsInChild({
+                data: { topic: data.topic, codec: data.codec, records: data.records },
+                partitions,
+                bootstraps,
+              });
               kjsFromRun = r.fromRunS;
               return r;
             });
@@ -800,7 +846,8 @@ async function main(): Promise<void> {
       mbPerCase: mb,
       partitions,
       brokersPerCluster: 1,
-      layout: 'east, west and the record-age load in child processes; ferry and kafkajs copy in the parent',
+      layout:
+        'east, west, the kafkajs copier and the record-age load in child processes; ferry copies in the parent',
       cases,
       latencyFraction: fraction,
       recordAge: age,
@@ -851,10 +898,13 @@ async function main(): Promise<void> {
 
 const clusterAt = process.argv.indexOf('--serve-cluster');
 const loadAt = process.argv.indexOf('--serve-load');
+const kafkajsAt = process.argv.indexOf('--serve-kafkajs');
 if (clusterAt >= 0) {
   await serveCluster(process.argv[clusterAt + 1]!, process.argv[clusterAt + 2]!);
 } else if (loadAt >= 0) {
   await serveLoad(JSON.parse(process.argv[loadAt + 1]!) as LoadParams);
+} else if (kafkajsAt >= 0) {
+  await serveKafkajs(JSON.parse(process.argv[kafkajsAt + 1]!) as KafkajsParams);
 } else {
   await main();
 }
