@@ -1,12 +1,8 @@
-import type { ClusterClient } from '../client/index.js';
 import { componentLogger, type Logger, silentLogger } from '../common/logger.js';
 import { failbackPartition } from './failback-copy.js';
 import { FailbackProducer } from './failback-producer.js';
-import { FlowOffsets, type GroupResume } from './flow-offsets.js';
-import type { Checkpoint } from './formats/index.js';
+import { FlowOffsets, type GroupResume, writeGroupResumes } from './flow-offsets.js';
 import { GroupFilter } from './group-filter.js';
-import { RawGroupOffsetCommitter } from './group-offset-committer.js';
-import { GroupOffsetSync } from './group-offset-sync.js';
 import type { MirrorConfig } from './mirror-config.js';
 import type { PartitionOffsetMapping } from './offset-mapping.js';
 
@@ -218,7 +214,7 @@ export async function failback(options: FailbackOptions): Promise<FailbackReport
     }
     const resumes = dryRun
       ? planned
-      : await writeInto(forward.sourceClient, forward.sourceAdmin, planned, logger);
+      : await writeGroupResumes(forward.sourceClient, forward.sourceAdmin, planned, logger);
     return { flow: options.flowName, reverseFlow: `${target}->${source}`, dryRun, copies, resumes };
   } finally {
     await forward.close();
@@ -236,48 +232,4 @@ function inverse(forward: PartitionOffsetMapping, targetOffset: number): number 
     return runs[i + 1]!.sourceStart;
   }
   return runs.length > 0 ? runs[0]!.sourceStart : undefined;
-}
-
-async function writeInto(
-  client: ClusterClient,
-  admin: FlowOffsets['sourceAdmin'],
-  planned: readonly GroupResume[],
-  logger: Logger,
-): Promise<GroupResume[]> {
-  const checkpoints = new Map<string, Map<string, Checkpoint>>();
-  for (const r of planned) {
-    if (r.targetOffset === undefined) continue;
-    let map = checkpoints.get(r.group);
-    if (map === undefined) {
-      map = new Map();
-      checkpoints.set(r.group, map);
-    }
-    map.set(`${r.remoteTopic}:${r.partition}`, {
-      group: r.group,
-      topic: r.remoteTopic,
-      partition: r.partition,
-      upstreamOffset: r.sourceOffset,
-      downstreamOffset: r.targetOffset,
-      metadata: '',
-    });
-  }
-  const sync = new GroupOffsetSync({
-    target: admin,
-    committer: new RawGroupOffsetCommitter(client),
-    checkpoints: () => checkpoints,
-    logger,
-  });
-  const outcomes = new Map((await sync.sync()).map((o) => [o.group, o]));
-  return planned.map((r) => {
-    if (r.status !== 'planned') return r;
-    const o = outcomes.get(r.group);
-    if (o === undefined) return { ...r, status: 'failed' as const };
-    if (o.result === 'active' || o.result === 'failed') return { ...r, status: o.result };
-    return {
-      ...r,
-      status: o.committed.has(`${r.remoteTopic}:${r.partition}`)
-        ? ('written' as const)
-        : ('current' as const),
-    };
-  });
 }

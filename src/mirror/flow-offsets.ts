@@ -229,40 +229,53 @@ export class FlowOffsets {
    * no members on the target, never backwards, administrative commits the coordinator refuses for a group
    * that became active meanwhile. Returns every resume with its outcome.
    */
-  async writeGroups(resumes: readonly GroupResume[]): Promise<GroupResume[]> {
-    const checkpoints = new Map<string, Map<string, Checkpoint>>();
-    for (const r of resumes) {
-      if (r.status !== 'planned' || r.targetOffset === undefined) continue;
-      let map = checkpoints.get(r.group);
-      if (map === undefined) {
-        map = new Map();
-        checkpoints.set(r.group, map);
-      }
-      map.set(`${r.remoteTopic}:${r.partition}`, {
-        group: r.group,
-        topic: r.remoteTopic,
-        partition: r.partition,
-        upstreamOffset: r.sourceOffset,
-        downstreamOffset: r.targetOffset,
-        metadata: '',
-      });
+  writeGroups(resumes: readonly GroupResume[]): Promise<GroupResume[]> {
+    return writeGroupResumes(this.targetClient, this.targetAdmin, resumes, this.logger);
+  }
+}
+
+/**
+ * Commits the 'planned' resumes into the groups of the cluster `client` and `admin` reach (the target for a
+ * failover, the source for a failback) through GroupOffsetSync's rules; every resume comes back with its outcome.
+ */
+export async function writeGroupResumes(
+  client: ClusterClient,
+  admin: Admin,
+  resumes: readonly GroupResume[],
+  logger: Logger,
+): Promise<GroupResume[]> {
+  const checkpoints = new Map<string, Map<string, Checkpoint>>();
+  for (const r of resumes) {
+    if (r.status !== 'planned' || r.targetOffset === undefined) continue;
+    let map = checkpoints.get(r.group);
+    if (map === undefined) {
+      map = new Map();
+      checkpoints.set(r.group, map);
     }
-    const sync = new GroupOffsetSync({
-      target: this.targetAdmin,
-      committer: new RawGroupOffsetCommitter(this.targetClient),
-      checkpoints: () => checkpoints,
-      logger: this.logger,
-    });
-    const outcomes = new Map((await sync.sync()).map((o) => [o.group, o]));
-    return resumes.map((r) => {
-      if (r.status !== 'planned') return r;
-      const outcome = outcomes.get(r.group);
-      if (outcome === undefined) return { ...r, status: 'failed' as const };
-      if (outcome.result === 'active' || outcome.result === 'failed') return { ...r, status: outcome.result };
-      const written = outcome.committed.has(`${r.remoteTopic}:${r.partition}`);
-      return { ...r, status: written ? ('written' as const) : ('current' as const) };
+    map.set(`${r.remoteTopic}:${r.partition}`, {
+      group: r.group,
+      topic: r.remoteTopic,
+      partition: r.partition,
+      upstreamOffset: r.sourceOffset,
+      downstreamOffset: r.targetOffset,
+      metadata: '',
     });
   }
+  const sync = new GroupOffsetSync({
+    target: admin,
+    committer: new RawGroupOffsetCommitter(client),
+    checkpoints: () => checkpoints,
+    logger,
+  });
+  const outcomes = new Map((await sync.sync()).map((o) => [o.group, o]));
+  return resumes.map((r) => {
+    if (r.status !== 'planned') return r;
+    const outcome = outcomes.get(r.group);
+    if (outcome === undefined) return { ...r, status: 'failed' as const };
+    if (outcome.result === 'active' || outcome.result === 'failed') return { ...r, status: outcome.result };
+    const written = outcome.committed.has(`${r.remoteTopic}:${r.partition}`);
+    return { ...r, status: written ? ('written' as const) : ('current' as const) };
+  });
 }
 
 export function clusterOf(config: MirrorConfig, alias: string): MirrorClusterConfig {
