@@ -47,22 +47,6 @@ import {
 } from './connection-pool.js';
 import { type BrokerMetadata, type LeaderAndEpoch, MetadataCache } from './metadata-cache.js';
 
-export {
-  type AbortedTransaction,
-  type EpochEndOffset,
-  type FetchOptions,
-  type FetchPartitionRequest,
-  type FetchPartitionResult,
-  IsolationLevel,
-  type ListOffsetsResult,
-  type OffsetSpec,
-  type ProduceOptions,
-  type ProducePartitionRequest,
-  type ProducePartitionResult,
-  type ProduceResult,
-  type ProducerIdAndEpoch,
-} from './client-requests.js';
-
 export interface ClusterClientOptions extends ConnectionPoolOptions {
   /** `host:port` strings, as Kafka's `bootstrap.servers` (a comma-separated string is accepted too). */
   bootstrapServers: string | readonly string[];

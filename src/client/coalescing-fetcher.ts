@@ -1,4 +1,4 @@
-import type { FetchOptions, FetchPartitionRequest, FetchPartitionResult } from './cluster-client.js';
+import type { FetchOptions, FetchPartitionRequest, FetchPartitionResult } from './client-requests.js';
 import type { LeaderAndEpoch } from './metadata-cache.js';
 import type { PartitionFetcher } from './partition-reader.js';
 

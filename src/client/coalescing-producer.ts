@@ -4,7 +4,7 @@ import type {
   ProducePartitionRequest,
   ProducePartitionResult,
   ProduceResult,
-} from './cluster-client.js';
+} from './client-requests.js';
 import type { LeaderAndEpoch } from './metadata-cache.js';
 
 /** What the coalescer needs of the cluster client. */

@@ -11,8 +11,6 @@ export {
 export { asKafkaError, isStaleMetadataError, kafkaErrorForCode } from './client-errors.js';
 export {
   type AbortedTransaction,
-  ClusterClient,
-  type ClusterClientOptions,
   type EpochEndOffset,
   type FetchOptions,
   type FetchPartitionRequest,
@@ -25,7 +23,8 @@ export {
   type ProducePartitionResult,
   type ProduceResult,
   type ProducerIdAndEpoch,
-} from './cluster-client.js';
+} from './client-requests.js';
+export { ClusterClient, type ClusterClientOptions } from './cluster-client.js';
 export { type CoalescedFetchClient, CoalescingFetcher } from './coalescing-fetcher.js';
 export {
   type CoalescedProduceClient,

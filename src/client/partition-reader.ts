@@ -12,7 +12,7 @@ import type {
   FetchPartitionRequest,
   FetchPartitionResult,
   IsolationLevel,
-} from './cluster-client.js';
+} from './client-requests.js';
 import { defaultDelay } from './connection-pool.js';
 import type { LeaderAndEpoch } from './metadata-cache.js';
 

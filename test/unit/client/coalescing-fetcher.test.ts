@@ -3,7 +3,7 @@ import type {
   FetchOptions,
   FetchPartitionRequest,
   FetchPartitionResult,
-} from '../../../src/client/cluster-client.js';
+} from '../../../src/client/client-requests.js';
 import { type CoalescedFetchClient, CoalescingFetcher } from '../../../src/client/coalescing-fetcher.js';
 
 const OPTIONS: FetchOptions = { maxWaitMs: 500, minBytes: 1 };

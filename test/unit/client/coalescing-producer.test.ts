@@ -3,7 +3,7 @@ import type {
   ProduceOptions,
   ProducePartitionRequest,
   ProducePartitionResult,
-} from '../../../src/client/cluster-client.js';
+} from '../../../src/client/client-requests.js';
 import { type CoalescedProduceClient, CoalescingProducer } from '../../../src/client/coalescing-producer.js';
 import { KafkaError } from '../../../src/protocol/errors/index.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FetchPartitionRequest, FetchPartitionResult } from '../../../src/client/cluster-client.js';
+import type { FetchPartitionRequest, FetchPartitionResult } from '../../../src/client/client-requests.js';
 import { type PartitionFetcher, PartitionReader } from '../../../src/client/partition-reader.js';
 import { isKafkaError, KafkaError } from '../../../src/protocol/errors/index.js';
 import { setBaseOffset } from '../../../src/protocol/records/batch-header.js';
