@@ -1,7 +1,6 @@
 import {
   closeSync,
   existsSync,
-  fdatasync,
   fstatSync,
   fsync,
   fsyncSync,
@@ -32,6 +31,7 @@ import {
 } from './log-file-names.js';
 import { OffsetIndex } from './offset-index.js';
 import { HEADER_SCAN_CHUNK, readSegmentBatches, scanForTimestamp } from './segment-read.js';
+import { SegmentWriteback } from './segment-writeback.js';
 import { TimeIndex } from './time-index.js';
 import { TransactionIndex } from './transaction-index.js';
 
@@ -95,6 +95,8 @@ export class LogSegment {
   flushedSize: number;
   /** Aborted transactions whose ABORT marker is in this segment (`<base>.txnindex`, created on first use). */
   readonly txnIndex: TransactionIndex;
+  /** `log.writeback.bytes`: steady, unawaited fdatasyncs as the file grows. */
+  readonly writeback: SegmentWriteback;
 
   private constructor(
     private dirPath: string,
@@ -105,8 +107,9 @@ export class LogSegment {
     readonly timeIndex: TimeIndex,
     private readonly indexIntervalBytes: number,
     readonly createdMs: number,
-    private readonly writebackBytes: number,
+    writebackBytes: number,
   ) {
+    this.writeback = new SegmentWriteback(writebackBytes);
     this.txnIndex = new TransactionIndex(baseOffset, transactionIndexFilePath(dirPath, baseOffset));
     this.sizeInBytes = size;
     this.flushedSize = size;
@@ -278,39 +281,7 @@ export class LogSegment {
     }
     this.sizeInBytes += records.length;
     this.nextOffsetValue = last + 1;
-    if (
-      this.writebackBytes > 0 &&
-      this.writebackInFlight === undefined &&
-      this.sizeInBytes - this.writebackRequestedAt >= this.writebackBytes
-    ) {
-      this.startWriteback();
-    }
-  }
-
-  /** Writebacks started (`log.writeback.bytes`); at most one is in flight per segment. */
-  writebacksStarted = 0;
-  private writebackInFlight: Promise<void> | undefined;
-  private writebackRequestedAt = 0;
-
-  /** Resolves once no writeback is in flight (for tests and for a caller that wants the disk quiet). */
-  writebackSettled(): Promise<void> {
-    return this.writebackInFlight ?? Promise.resolve();
-  }
-
-  /**
-   * An unawaited fdatasync in the thread pool (see LogConfig.writebackBytes). It moves nothing: `flushedSize`
-   * and the recovery point stay where the last real flush put them, so a simulated crash loses as much as
-   * before. A segment closed meanwhile makes it fail with EBADF, which is of no consequence.
-   */
-  private startWriteback(): void {
-    this.writebackRequestedAt = this.sizeInBytes;
-    this.writebacksStarted++;
-    this.writebackInFlight = new Promise((resolve) => {
-      fdatasync(this.fd, () => {
-        this.writebackInFlight = undefined;
-        resolve();
-      });
-    });
+    this.writeback.afterAppend(this.fd, this.sizeInBytes);
   }
 
   /**

@@ -17,22 +17,22 @@ afterEach(() => {
   tmp.remove();
 });
 
-describe('LogSegment writeback (log.writeback.bytes)', () => {
+describe('SegmentWriteback through the log append path (log.writeback.bytes)', () => {
   it('starts one unawaited fdatasync per writebackBytes appended, never two at once, and moves nothing', async () => {
     const batch = makeBatch(10, T0, 100); // ~1.2 KiB
     log = openLog(tmp.dir, { writebackBytes: 4 * batch.length }, new ManualClock(T0));
     for (let i = 0; i < 3; i++) log.appendAsLeader(makeBatch(10, T0, 100, i), 0);
-    expect(log.activeSegment.writebacksStarted).toBe(0);
+    expect(log.activeSegment.writeback.started).toBe(0);
     log.appendAsLeader(makeBatch(10, T0, 100, 3), 0);
-    expect(log.activeSegment.writebacksStarted).toBe(1);
+    expect(log.activeSegment.writeback.started).toBe(1);
     // While that one is in flight, more appends start none.
     for (let i = 4; i < 12; i++) log.appendAsLeader(makeBatch(10, T0, 100, i), 0);
-    expect(log.activeSegment.writebacksStarted).toBe(1);
+    expect(log.activeSegment.writeback.started).toBe(1);
     // Not a flush: the recovery point and what a crash keeps are as before.
     expect(log.recoveryPoint).toBe(0);
-    await log.activeSegment.writebackSettled();
+    await log.activeSegment.writeback.settled();
     for (let i = 0; i < 4; i++) log.appendAsLeader(makeBatch(10, T0, 100, 100 + i), 0);
-    expect(log.activeSegment.writebacksStarted).toBe(2);
+    expect(log.activeSegment.writeback.started).toBe(2);
     const end = log.logEndOffset;
     log.simulateCrashLosingUnflushed();
     log = openLog(tmp.dir, {}, new ManualClock(T0));
@@ -44,6 +44,6 @@ describe('LogSegment writeback (log.writeback.bytes)', () => {
   it('is off at 0', () => {
     log = openLog(tmp.dir, { writebackBytes: 0 }, new ManualClock(T0));
     for (let i = 0; i < 20; i++) log.appendAsLeader(makeBatch(10, T0, 100, i), 0);
-    expect(log.activeSegment.writebacksStarted).toBe(0);
+    expect(log.activeSegment.writeback.started).toBe(0);
   });
 });
