@@ -337,15 +337,25 @@ function childExecArgv(): string[] {
   return execArgv;
 }
 
+/**
+ * A child of this script in the role `args` name, and its first message; that promise rejects if the child exits
+ * first. Await it in the same turn, or an early exit is an unhandled rejection.
+ */
+function forkChild<T>(args: string[], what: string): { proc: ChildProcess; first: Promise<T> } {
+  const proc = fork(process.argv[1]!, args, { execArgv: childExecArgv() });
+  const first = new Promise<T>((resolve, reject) => {
+    proc.once('message', (m) => resolve(m as T));
+    proc.once('exit', (code) => reject(new Error(`${what} exited with ${code}`)));
+  });
+  return { proc, first };
+}
+
 async function startCluster(name: string, root: string): Promise<Child> {
-  const proc = fork(process.argv[1]!, ['--serve-cluster', name, join(root, name)], {
-    execArgv: childExecArgv(),
-  });
-  const bootstrap = await new Promise<string>((resolve, reject) => {
-    proc.once('message', (m) => resolve((m as { bootstrap: string }).bootstrap));
-    proc.once('exit', (code) => reject(new Error(`cluster ${name} exited with ${code}`)));
-  });
-  return { proc, bootstrap };
+  const { proc, first } = forkChild<{ bootstrap: string }>(
+    ['--serve-cluster', name, join(root, name)],
+    `cluster ${name}`,
+  );
+  return { proc, bootstrap: (await first).bootstrap };
 }
 
 function childCpu(child: Child): Promise<number> {
@@ -527,13 +537,7 @@ interface KafkajsResult {
  * JavaScript objects per record) would stay in the heap that the next case's mirror runs with.
  */
 async function copyKafkajsInChild(params: KafkajsParams): Promise<KafkajsResult> {
-  const child = fork(process.argv[1]!, ['--serve-kafkajs', JSON.stringify(params)], {
-    execArgv: childExecArgv(),
-  });
-  return new Promise<KafkajsResult>((resolve, reject) => {
-    child.once('message', (m) => resolve(m as KafkajsResult));
-    child.once('exit', (code) => reject(new Error(`kafkajs process exited with ${code}`)));
-  });
+  return forkChild<KafkajsResult>(['--serve-kafkajs', JSON.stringify(params)], 'kafkajs process').first;
 }
 
 async function serveKafkajs(params: KafkajsParams): Promise<void> {
@@ -726,9 +730,7 @@ async function recordAge(
     partitions,
     recordsPerSec,
   };
-  const load = fork(process.argv[1]!, ['--serve-load', JSON.stringify(params)], {
-    execArgv: childExecArgv(),
-  });
+  const load = forkChild<LoadResult>(['--serve-load', JSON.stringify(params)], 'load process');
   const gauge: number[] = [];
   const seenBatches = new Array<number>(partitions).fill(0);
   const t0 = performance.now();
@@ -741,10 +743,7 @@ async function recordAge(
       }
     });
   }, 5);
-  const result = await new Promise<LoadResult>((resolve, reject) => {
-    load.once('message', (m) => resolve(m as LoadResult));
-    load.once('exit', (code) => reject(new Error(`load process exited with ${code}`)));
-  });
+  const result = await load.first;
   clearInterval(sampler);
   await runner.stop();
   gauge.sort((a, b) => a - b);
