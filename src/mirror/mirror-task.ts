@@ -357,18 +357,17 @@ export class MirrorTaskRunner implements TaskRunner {
     let failure: unknown;
     let chain: Promise<void> = Promise.resolve();
     let slotWaiter: (() => void) | undefined;
-    let onFailure: () => void = () => {};
-    const failed = new Promise<undefined>((resolve) => {
-      onFailure = () => resolve(undefined);
-    });
     const wakeSlot = () => {
       const w = slotWaiter;
       slotWaiter = undefined;
       w?.();
     };
+    // A failure ends the loop wherever it waits: closing the reader rejects a pending next(). (Not a
+    // Promise.race of next() against a failure promise: every race leaves a reaction on the long-lived promise
+    // that holds the race's result — the chunk — so the task kept every byte it ever mirrored.)
     const fail = (err: unknown) => {
       failure ??= err;
-      onFailure();
+      reader.close();
       wakeSlot();
     };
     /** Everything sent is acknowledged: what was read and dropped up to sentThrough is mirrored too. */
@@ -411,8 +410,8 @@ export class MirrorTaskRunner implements TaskRunner {
 
     try {
       while (!this.stopping && failure === undefined) {
-        const chunk = await Promise.race([reader.next(), failed]);
-        if (chunk === undefined || this.stopping) break;
+        const chunk = await reader.next();
+        if (this.stopping || failure !== undefined) break;
         p.highWatermark = chunk.highWatermark;
         // The reverse flow's writes are dropped like control batches: an offset gap the mapping steps over.
         const copied = guard ? await guard.withoutReverseWrites(chunk.kept) : chunk.kept;

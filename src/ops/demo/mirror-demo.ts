@@ -222,8 +222,10 @@ async function showProgress(
   startedAt: number,
 ): Promise<void> {
   let stopped = false;
+  let wake: (() => void) | undefined;
   void options.stop.then(() => {
     stopped = true;
+    wake?.();
   });
   const deadline =
     options.durationMs === undefined ? Number.POSITIVE_INFINITY : startedAt + options.durationMs;
@@ -231,7 +233,14 @@ async function showProgress(
   let shownLines = 0;
   let nextShowAt = Date.now() + 1000;
   while (!stopped && Date.now() < deadline) {
-    await Promise.race([options.stop, new Promise((resolve) => setTimeout(resolve, 100))]);
+    // Not a Promise.race with options.stop: each race would leave a reaction on that long-lived promise.
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, 100);
+      wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
     progress.sample();
     if (Date.now() < nextShowAt || stopped) continue;
     nextShowAt += 1000;
