@@ -47,7 +47,8 @@
  * (baseTimestamp = maxTimestamp = Date.now(), record deltas 0, CRC rewritten), and reads `east.<topic>` on west
  * (one Fetch of all partitions at a time, min_bytes 1, max_wait 500 ms): age = arrival - the batch's timestamp,
  * over 10 s after 2 s of warm-up. The mirror's own record-age-ms gauge (ack time - maxTimestamp) is sampled
- * here every 5 ms over the same window. Prints a human line and a JSON line.
+ * here every 5 ms over the same window, with the event-loop delay (p99 and max) of the mirror and of both brokers
+ * and the mirror's RSS at the window's open and close. Prints a human line and a JSON line.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -196,8 +197,16 @@ async function serveCluster(name: string, dataDir: string): Promise<void> {
     // with ECONNRESET on the load process's produce connection, with nothing to tell the cause).
     logger: createRootLogger({ level: 'warn', pretty: false }),
   });
+  // The broker's event-loop delay, reset when the record-age window opens: a stalled broker shows here.
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
   process.on('message', (m: { cmd: string }) => {
-    if (m.cmd === 'stats') process.send?.({ cpuUs: process.cpuUsage() });
+    if (m.cmd === 'stats')
+      process.send?.({
+        cpuUs: process.cpuUsage(),
+        loop: { p99Ms: loop.percentile(99) / 1e6, maxMs: loop.max / 1e6 },
+      });
+    if (m.cmd === 'loop-reset') loop.reset();
     if (m.cmd === 'stop')
       cluster.stop().then(
         () => process.exit(0),
@@ -270,6 +279,19 @@ async function serveLoad(params: LoadParams): Promise<void> {
         for (const [pos] of recordBatchSpans(r.records)) {
           const sentAt = baseTimestamp(r.records, pos);
           if (sentAt - wallStart >= WARMUP_MS) samples.push(arrived - sentAt);
+          if (arrived - sentAt > 150)
+            console.error(
+              'SLOW',
+              partition,
+              'sent',
+              sentAt - wallStart,
+              'age',
+              arrived - sentAt,
+              'offset',
+              offsets[partition],
+              'batches in resp',
+              results.map((x) => x.records.length).join(','),
+            );
           offsets[partition] = lastOffset(r.records, pos) + 1;
           seen++;
         }
@@ -358,18 +380,25 @@ async function startCluster(name: string, root: string): Promise<Child> {
   return { proc, bootstrap: (await first).bootstrap };
 }
 
-function childCpu(child: Child): Promise<number> {
+interface LoopDelay {
+  p99Ms: number;
+  maxMs: number;
+}
+
+function childStats(child: Child): Promise<{ cpuUs: NodeJS.CpuUsage; loop: LoopDelay }> {
   return new Promise((resolve) => {
     const onMessage = (m: unknown) => {
-      const cpu = (m as { cpuUs?: NodeJS.CpuUsage }).cpuUs;
-      if (cpu === undefined) return;
+      const stats = m as { cpuUs?: NodeJS.CpuUsage; loop: LoopDelay };
+      if (stats.cpuUs === undefined) return;
       child.proc.off('message', onMessage);
-      resolve(cpuSeconds(cpu));
+      resolve({ cpuUs: stats.cpuUs, loop: stats.loop });
     };
     child.proc.on('message', onMessage);
     child.proc.send({ cmd: 'stats' });
   });
 }
+
+const childCpu = async (child: Child) => cpuSeconds((await childStats(child)).cpuUs);
 
 interface CaseData {
   recordBytes: number;
@@ -692,6 +721,7 @@ function summarise(data: CaseData, t: CopyTiming) {
 }
 
 async function recordAge(
+  clusters: { east: Child; west: Child },
   bootstraps: Record<string, string>,
   eastAdmin: Admin,
   westAdmin: Admin,
@@ -734,8 +764,18 @@ async function recordAge(
   const gauge: number[] = [];
   const seenBatches = new Array<number>(partitions).fill(0);
   const t0 = performance.now();
+  const mirrorLoop = monitorEventLoopDelay({ resolution: 1 });
+  let windowOpen = false;
+  let memoryAtOpen = process.memoryUsage();
   const sampler = setInterval(() => {
     if (performance.now() - t0 < WARMUP_MS) return;
+    if (!windowOpen) {
+      // Event-loop delay over the same window in the mirror and in both brokers, so a tail has a culprit.
+      windowOpen = true;
+      memoryAtOpen = process.memoryUsage();
+      mirrorLoop.enable();
+      for (const c of [clusters.east, clusters.west]) c.proc.send({ cmd: 'loop-reset' });
+    }
     runner.metrics().forEach((m, p) => {
       if (m.batchesMirrored !== seenBatches[p]) {
         seenBatches[p] = m.batchesMirrored;
@@ -745,11 +785,26 @@ async function recordAge(
   }, 5);
   const result = await load.first;
   clearInterval(sampler);
+  mirrorLoop.disable();
+  const memoryAtClose = process.memoryUsage();
+  // The mirror's memory across the window: a task that kept what it mirrored grew by the load's bytes.
+  const mirrorMemoryMB = {
+    rssAtOpen: memoryAtOpen.rss / 1e6,
+    rssAtClose: memoryAtClose.rss / 1e6,
+    arrayBuffersAtClose: memoryAtClose.arrayBuffers / 1e6,
+  };
+  const loopDelay = {
+    mirror: { p99Ms: mirrorLoop.percentile(99) / 1e6, maxMs: mirrorLoop.max / 1e6 },
+    east: (await childStats(clusters.east)).loop,
+    west: (await childStats(clusters.west)).loop,
+  };
   await runner.stop();
   gauge.sort((a, b) => a - b);
   return {
     ...result,
     mirrorGauge: { samples: gauge.length, p50Ms: percentile(gauge, 0.5), p99Ms: percentile(gauge, 0.99) },
+    loopDelay,
+    mirrorMemoryMB,
   };
 }
 
@@ -835,7 +890,7 @@ async function main(): Promise<void> {
     const peak = cases.find((c) => c.recordBytes === 1024 && c.codec === 'none');
     const rate = ageRate ?? (peak ? peak.ferry.recordsPerSec * fraction : undefined);
     if (rate === undefined) throw new Error('the record-age phase needs the 1024-none case or --age-rate');
-    const age = await recordAge(bootstraps, eastAdmin, westAdmin, partitions, rate);
+    const age = await recordAge({ east, west }, bootstraps, eastAdmin, westAdmin, partitions, rate);
     const oneK = cases.filter((c) => c.recordBytes === 1024);
     const min1k = Math.min(...oneK.map((c) => c.ferry.MBps));
     const minVsKjs = Math.min(...cases.map((c) => c.ferryVsKafkajs));
@@ -861,6 +916,7 @@ async function main(): Promise<void> {
     const f0 = (n: number) => n.toFixed(0);
     const f1 = (n: number) => n.toFixed(1);
     const f2 = (n: number) => n.toFixed(2);
+    const loops = (l: LoopDelay) => `${f1(l.p99Ms)}/${f0(l.maxMs)}`;
     const one = (name: string, r: ReturnType<typeof summarise>) =>
       `${name} ${f0(r.MBps)} MB/s ${f0(r.recordsPerSec)} rec/s (cores ${f2(r.cores.copier)}/${f2(r.cores.east)}/${f2(r.cores.west)})`;
     console.log(
@@ -873,7 +929,9 @@ async function main(): Promise<void> {
           )
           .join(' | ') +
         ` | record age at ${f0(age.actualRecordsPerSec)} rec/s: p50 ${f1(age.p50Ms)} ms p99 ${f1(age.p99Ms)} ms max ${f0(age.maxMs)} ms ` +
-        `(mirror gauge p50 ${f1(age.mirrorGauge.p50Ms)} p99 ${f1(age.mirrorGauge.p99Ms)}) | load ${load.map(f2).join(' ')}`,
+        `(mirror gauge p50 ${f1(age.mirrorGauge.p50Ms)} p99 ${f1(age.mirrorGauge.p99Ms)}; ` +
+        `event-loop delay p99/max ms: mirror ${loops(age.loopDelay.mirror)}, east ${loops(age.loopDelay.east)}, ` +
+        `west ${loops(age.loopDelay.west)}; mirror RSS ${f0(age.mirrorMemoryMB.rssAtOpen)} → ${f0(age.mirrorMemoryMB.rssAtClose)} MB) | load ${load.map(f2).join(' ')}`,
     );
     console.log(JSON.stringify(result));
   } finally {
