@@ -1,4 +1,5 @@
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { KafkaError } from '../protocol/errors/index.js';
 
@@ -17,7 +18,8 @@ import { KafkaError } from '../protocol/errors/index.js';
  * crash may leave the old file, the new one, or, on a filesystem that does not order a rename after the
  * renamed file's data, an empty or zero-filled file. The reader rejects the last as malformed (its first line
  * is not the version), never as a different valid checkpoint; callers that write without fsync must treat
- * malformed as "rebuild". Callers serialise writes to one file.
+ * malformed as "rebuild". `syncToDisk` then makes such a write durable from libuv's thread pool, for callers
+ * that must not block the event loop on two fsyncs. Callers serialise writes to one file.
  */
 export class CheckpointFile<T> {
   constructor(
@@ -42,6 +44,21 @@ export class CheckpointFile<T> {
     }
     renameSync(tmp, this.path);
     if (durable) fsyncDirectory(dirname(this.path));
+  }
+
+  /**
+   * fsyncs the file and then its directory in the thread pool, so that the last `durable = false` write
+   * survives a crash once this resolves. Rejects (ENOENT) when the file or directory is gone.
+   */
+  async syncToDisk(): Promise<void> {
+    for (const path of [this.path, dirname(this.path)]) {
+      const handle = await open(path, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
+    }
   }
 
   /** The entries, or [] when the file does not exist. A malformed file is an error naming the file and line. */

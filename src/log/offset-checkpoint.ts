@@ -53,7 +53,12 @@ export class PartitionOffsetCheckpoint {
     }
   }
 
-  write(offset: number): void {
-    this.file.write([{ topic: this.tp.topic, partition: this.tp.partition, offset }]);
+  /** `durable = false`: renamed into place without fsync; `syncToDisk` makes it durable later. */
+  write(offset: number, durable = true): void {
+    this.file.write([{ topic: this.tp.topic, partition: this.tp.partition, offset }], durable);
+  }
+
+  syncToDisk(): Promise<void> {
+    return this.file.syncToDisk();
   }
 }
