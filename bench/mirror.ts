@@ -47,7 +47,7 @@
  * (baseTimestamp = maxTimestamp = Date.now(), record deltas 0, CRC rewritten), and reads `east.<topic>` on west
  * (one Fetch of all partitions at a time, min_bytes 1, max_wait 500 ms): age = arrival - the batch's timestamp,
  * over 10 s after 2 s of warm-up. The mirror's own record-age-ms gauge (ack time - maxTimestamp) is sampled
- * here every 5 ms over the same window, with the event-loop delay (p99 and max) of the mirror and of both brokers
+ * here every 5 ms, counting the batches sent in the same window, with the event-loop delay (p99 and max) of the mirror and of both brokers
  * and the mirror's RSS at the window's open and close. Prints a human line and a JSON line.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
@@ -234,6 +234,8 @@ interface LoadResult {
   p99Ms: number;
   maxMs: number;
   loopDelayP99Ms: number;
+  /** Date.now() when the measured window opened: batches sent from then on count. */
+  windowStartMs: number;
 }
 
 async function serveLoad(params: LoadParams): Promise<void> {
@@ -339,6 +341,7 @@ async function serveLoad(params: LoadParams): Promise<void> {
     p99Ms: percentile(samples, 0.99),
     maxMs: samples[samples.length - 1] ?? Number.NaN,
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    windowStartMs: wallStart + WARMUP_MS,
   };
   east.close();
   west.close();
@@ -761,7 +764,8 @@ async function recordAge(
     recordsPerSec,
   };
   const load = forkChild<LoadResult>(['--serve-load', JSON.stringify(params)], 'load process');
-  const gauge: number[] = [];
+  /** [when the batch was sent (its timestamp), its record age at the mirror's acknowledgement]. */
+  const gauge: [number, number][] = [];
   const seenBatches = new Array<number>(partitions).fill(0);
   const t0 = performance.now();
   const mirrorLoop = monitorEventLoopDelay({ resolution: 1 });
@@ -779,7 +783,8 @@ async function recordAge(
     runner.metrics().forEach((m, p) => {
       if (m.batchesMirrored !== seenBatches[p]) {
         seenBatches[p] = m.batchesMirrored;
-        gauge.push(m.recordAgeMs);
+        const now = Date.now();
+        gauge.push([now - m.recordAgeMs, m.recordAgeMs]);
       }
     });
   }, 5);
@@ -799,10 +804,19 @@ async function recordAge(
     west: (await childStats(clusters.west)).loop,
   };
   await runner.stop();
-  gauge.sort((a, b) => a - b);
+  // The batches the load sent within its measured window, as the load's own ages count them (the window opens
+  // here earlier than in the load process, and the first ones after it carry the start-up backlog).
+  const windowGauge = gauge
+    .filter(([sentAt]) => sentAt >= result.windowStartMs)
+    .map(([, age]) => age)
+    .sort((a, b) => a - b);
   return {
     ...result,
-    mirrorGauge: { samples: gauge.length, p50Ms: percentile(gauge, 0.5), p99Ms: percentile(gauge, 0.99) },
+    mirrorGauge: {
+      samples: windowGauge.length,
+      p50Ms: percentile(windowGauge, 0.5),
+      p99Ms: percentile(windowGauge, 0.99),
+    },
     loopDelay,
     mirrorMemoryMB,
   };
