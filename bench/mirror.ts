@@ -42,13 +42,14 @@
  * machine the share each got says what limited it.
  *
  * Record age: a topic of PARTITIONS partitions mirrored by a running MirrorTaskRunner; the load child sends
- * 1 KiB records in batches of the peak's shape (62 records, 64 KiB) to east (raw client, acks=1, round robin, paced on a 1 ms timer) at
- * LATENCY_FRACTION of Ferry's peak rec/s in the 1 KiB uncompressed case, every batch stamped with its send time
- * (baseTimestamp = maxTimestamp = Date.now(), record deltas 0, CRC rewritten), and reads `east.<topic>` on west
- * (one Fetch of all partitions at a time, min_bytes 1, max_wait 500 ms): age = arrival - the batch's timestamp,
- * over 10 s after 2 s of warm-up. The mirror's own record-age-ms gauge (ack time - maxTimestamp) is sampled
- * here every 5 ms, counting the batches sent in the same window, with the event-loop delay (p99 and max) of the mirror and of both brokers
- * and the mirror's RSS at the window's open and close. Prints a human line and a JSON line.
+ * 1 KiB records in batches of the peak's shape (62 records, 64 KiB) to east (raw client, acks=1, round robin,
+ * paced on a 1 ms timer) at LATENCY_FRACTION of Ferry's peak rec/s in the 1 KiB uncompressed case, every batch
+ * stamped with its send time (baseTimestamp = maxTimestamp = Date.now(), record deltas 0, CRC rewritten), and
+ * reads `east.<topic>` on west (one Fetch of all partitions at a time, min_bytes 1, max_wait 500 ms): age =
+ * arrival - the batch's timestamp, over 10 s after 2 s of warm-up. The mirror's own record-age-ms gauge (ack
+ * time - maxTimestamp) is sampled here every 5 ms, counting the batches sent in the same window; with it the
+ * event-loop delay (p99 and max) of the mirror and of both brokers, and the mirror's RSS at the window's open and
+ * close. Prints a human line and a JSON line.
  */
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
