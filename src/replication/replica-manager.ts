@@ -349,11 +349,12 @@ export class ReplicaManager {
         .syncToDisk()
         .catch((err: unknown) => {
           // ENOENT: the partition was removed meanwhile, and its directory with it.
-          if ((err as NodeJS.ErrnoException).code !== 'ENOENT')
-            this.logger.warn(
-              { err, topic: p.topic, partition: p.partition },
-              'high watermark checkpoint fsync failed',
-            );
+          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+          this.logger.warn(
+            { err, topic: p.topic, partition: p.partition },
+            'high watermark checkpoint fsync failed; rewriting it next round',
+          );
+          entry.written = -1;
         })
         .finally(() => {
           entry.syncing = undefined;
