@@ -50,15 +50,8 @@ export class CheckpointFile<T> {
    * fsyncs the file and then its directory in the thread pool, so that the last `durable = false` write
    * survives a crash once this resolves. Rejects (ENOENT) when the file or directory is gone.
    */
-  async syncToDisk(): Promise<void> {
-    for (const path of [this.path, dirname(this.path)]) {
-      const handle = await open(path, 'r');
-      try {
-        await handle.sync();
-      } finally {
-        await handle.close();
-      }
-    }
+  syncToDisk(): Promise<void> {
+    return fsyncFileAndDirectory(this.path);
   }
 
   /** The entries, or [] when the file does not exist. A malformed file is an error naming the file and line. */
@@ -102,6 +95,21 @@ export interface CheckpointFormat<T> {
 }
 
 /** Makes a rename or a file creation durable: the directory entry itself must reach the disk. */
+/**
+ * fsyncs a file and then its directory in libuv's thread pool: what a write renamed into place without fsync
+ * needs to survive a crash, done without blocking the event loop. Rejects (ENOENT) when either is gone.
+ */
+export async function fsyncFileAndDirectory(path: string): Promise<void> {
+  for (const p of [path, dirname(path)]) {
+    const handle = await open(p, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}
+
 export function fsyncDirectory(dir: string): void {
   const fd = openSync(dir, 'r');
   try {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { KafkaError } from '../protocol/errors/index.js';
 import { readInt64, writeInt64 } from '../protocol/records/batch-header.js';
 import { crc32c } from '../protocol/records/crc32c.js';
-import { fsyncDirectory } from './checkpoint-file.js';
+import { fsyncDirectory, fsyncFileAndDirectory } from './checkpoint-file.js';
 import { filenamePrefixFromOffset, PRODUCER_SNAPSHOT_FILE_SUFFIX } from './log-file-names.js';
 import { type BatchMetadata, NUM_BATCHES_TO_RETAIN, ProducerStateEntry } from './producer-state-entry.js';
 
@@ -140,18 +140,39 @@ export function decodeSnapshot(buf: Buffer, what = 'snapshot'): ProducerStateEnt
 }
 
 /** Writes the snapshot durably (tmp, fsync, rename, directory fsync). */
-export function writeSnapshot(dir: string, offset: number, entries: Iterable<ProducerStateEntry>): void {
+/**
+ * Writes `<offset>.snapshot` through a tmp file and a rename. `durable = false` skips both fsyncs (see
+ * `syncSnapshot`): a crash may then leave a damaged file, which the loader skips for the one before it.
+ */
+export function writeSnapshot(
+  dir: string,
+  offset: number,
+  entries: Iterable<ProducerStateEntry>,
+  durable = true,
+): void {
   const path = join(dir, snapshotFileName(offset));
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, 'w');
   try {
     writeSync(fd, encodeSnapshot(entries));
-    fsyncSync(fd);
+    if (durable) fsyncSync(fd);
   } finally {
     closeSync(fd);
   }
   renameSync(tmp, path);
-  fsyncDirectory(dir);
+  if (durable) fsyncDirectory(dir);
+}
+
+/**
+ * Makes a snapshot written with `durable = false` durable, from the thread pool. A snapshot deleted meanwhile
+ * (truncation, a newer pair) needs nothing.
+ */
+export async function syncSnapshot(dir: string, offset: number): Promise<void> {
+  try {
+    await fsyncFileAndDirectory(join(dir, snapshotFileName(offset)));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+  }
 }
 
 /** Reads and checks a snapshot; throws CORRUPT_MESSAGE for a damaged file. */

@@ -275,14 +275,15 @@ export class ProducerStateManager {
   /**
    * Writes a snapshot at `offset` (default mapEndOffset) and keeps only the newest two. The offset may be above
    * mapEndOffset (the log's end, after batches without producers) but never below: the state would then
-   * describe batches the snapshot claims it does not include.
+   * describe batches the snapshot claims it does not include. `durable = false` leaves the fsyncs to the caller
+   * (`syncSnapshot`); the newest two are kept either way, so a damaged newest one has a durable one before it.
    */
-  takeSnapshot(offset: number = this.endOffset): void {
+  takeSnapshot(offset: number = this.endOffset, durable = true): void {
     if (offset < this.endOffset) {
       throw new RangeError(`producer snapshot at ${offset} below the state's end offset ${this.endOffset}`);
     }
     this.endOffset = offset;
-    writeSnapshot(this.dir, offset, this.producers.values());
+    writeSnapshot(this.dir, offset, this.producers.values(), durable);
     const offsets = listSnapshotOffsets(this.dir);
     for (const old of offsets.slice(0, -2)) deleteSnapshot(this.dir, old);
   }

@@ -1,14 +1,15 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../src/common/clock.js';
-import { logFilePath } from '../../../src/log/log-file-names.js';
+import { logFilePath, RECOVERY_POINT_CHECKPOINT_FILE } from '../../../src/log/log-file-names.js';
 import {
   EARLIEST_TIMESTAMP,
   LATEST_TIMESTAMP,
   MAX_TIMESTAMP,
   type PartitionLog,
 } from '../../../src/log/partition-log.js';
+import { listSnapshotOffsets, readSnapshot } from '../../../src/log/producer-snapshot.js';
 import { isKafkaError } from '../../../src/protocol/errors/index.js';
 import { verifyBatchCrc } from '../../../src/protocol/records/batch-crc.js';
 import {
@@ -154,6 +155,19 @@ describe('roll', () => {
     // point is at least the active segment's base
     await log.rollFlushesSettled();
     expect(log.recoveryPoint).toBeGreaterThanOrEqual(log.activeSegment.baseOffset);
+  });
+
+  it('takes a producer snapshot at the new base; the recovery point and its checkpoint follow the flush', async () => {
+    log = openLog(tmp.dir, {}, clock);
+    log.appendAsLeader(makeBatch(3, T0), 0);
+    log.roll();
+    // The snapshot is in place at once (its fsync, like the segment's, runs in the thread pool).
+    expect(listSnapshotOffsets(tmp.dir)).toContain(3);
+    expect(() => readSnapshot(tmp.dir, 3)).not.toThrow();
+    await log.rollFlushesSettled();
+    expect(log.recoveryPoint).toBe(3);
+    const checkpoint = readFileSync(join(tmp.dir, RECOVERY_POINT_CHECKPOINT_FILE), 'utf8').trim().split('\n');
+    expect(checkpoint.at(-1)!.split(' ').at(-1)).toBe('3');
   });
 
   it('rolls on segment.ms by the batches timestamps', () => {
