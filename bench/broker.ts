@@ -6,6 +6,8 @@
  *   npx tsx bench/broker.ts --mib 64       a quicker run (or FERRY_BENCH_MIB=64)
  *   FERRY_BENCH_PROF=/tmp/prof npm run bench:broker   the broker process writes a --cpu-prof profile there
  *   npx tsx bench/broker.ts --latency-fraction 0.25   the latency phase at a quarter of the peak instead
+ *   npx tsx bench/broker.ts --segment-bytes 16777216   the broker's log.segment.bytes (default 1 GiB), so that
+ *                                          segments roll often enough to show what a roll costs the latency
  *
  * The broker runs in a child process of this script (its own event loop, so on two cores the client and the
  * broker do not share one thread, as a real producer and broker would not); the clients run here. Both take
@@ -76,6 +78,15 @@ function latencyFraction(): number {
   return n;
 }
 
+/** `--segment-bytes N`: the broker's log.segment.bytes, passed on to the child; undefined for the default. */
+function segmentBytes(): number | undefined {
+  const i = process.argv.indexOf('--segment-bytes');
+  if (i < 0) return undefined;
+  const n = Number(process.argv[i + 1]);
+  if (!(Number.isInteger(n) && n >= 14)) throw new Error(`bad --segment-bytes ${process.argv[i + 1]}`);
+  return n;
+}
+
 function sizeMiB(): number {
   const i = process.argv.indexOf('--mib');
   const raw = i >= 0 ? process.argv[i + 1] : process.env.FERRY_BENCH_MIB;
@@ -94,7 +105,13 @@ async function serve(dataDir: string): Promise<void> {
     host: '127.0.0.1',
     port: 0,
     rack: null,
-    config: loadConfig({ env: {}, overrides: { 'offsets.topic.num.partitions': 1 } }),
+    config: loadConfig({
+      env: {},
+      overrides: {
+        'offsets.topic.num.partitions': 1,
+        ...(segmentBytes() === undefined ? {} : { 'log.segment.bytes': segmentBytes() }),
+      },
+    }),
     logger: silentLogger,
   });
   // The sink reads an 8-byte length, then that many bytes, and answers one byte: a loopback bandwidth probe.
@@ -397,7 +414,12 @@ async function startChild(
   const execArgv = [...process.execArgv];
   const prof = process.env.FERRY_BENCH_PROF;
   if (prof) execArgv.push('--cpu-prof', `--cpu-prof-dir=${prof}`);
-  const child = fork(process.argv[1]!, ['--serve', join(root, 'broker')], { execArgv });
+  const segment = segmentBytes();
+  const child = fork(
+    process.argv[1]!,
+    ['--serve', join(root, 'broker'), ...(segment === undefined ? [] : ['--segment-bytes', String(segment)])],
+    { execArgv },
+  );
   const ports = await new Promise<{ brokerPort: number; sinkPort: number }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { brokerPort: number; sinkPort: number }));
     child.once('exit', (code) => reject(new Error(`broker process exited with ${code}`)));
