@@ -94,7 +94,6 @@ export interface CheckpointFormat<T> {
   fromLine(fields: string[]): T | undefined;
 }
 
-/** Makes a rename or a file creation durable: the directory entry itself must reach the disk. */
 /**
  * fsyncs a file and then its directory in libuv's thread pool: what a write renamed into place without fsync
  * needs to survive a crash, done without blocking the event loop. Rejects (ENOENT) when either is gone.
@@ -110,6 +109,7 @@ export async function fsyncFileAndDirectory(path: string): Promise<void> {
   }
 }
 
+/** Makes a rename or a file creation durable: the directory entry itself must reach the disk. */
 export function fsyncDirectory(dir: string): void {
   const fd = openSync(dir, 'r');
   try {

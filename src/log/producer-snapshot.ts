@@ -139,10 +139,10 @@ export function decodeSnapshot(buf: Buffer, what = 'snapshot'): ProducerStateEnt
   return entries;
 }
 
-/** Writes the snapshot durably (tmp, fsync, rename, directory fsync). */
 /**
  * Writes `<offset>.snapshot` through a tmp file and a rename. `durable = false` skips both fsyncs (see
- * `syncSnapshot`): a crash may then leave a damaged file, which the loader skips for the one before it.
+ * `syncSnapshot`): a crash may then leave a damaged file, which the loader skips for the one before it
+ * (or, with none, rebuilds the state from the log).
  */
 export function writeSnapshot(
   dir: string,

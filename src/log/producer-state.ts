@@ -276,7 +276,8 @@ export class ProducerStateManager {
    * Writes a snapshot at `offset` (default mapEndOffset) and keeps only the newest two. The offset may be above
    * mapEndOffset (the log's end, after batches without producers) but never below: the state would then
    * describe batches the snapshot claims it does not include. `durable = false` leaves the fsyncs to the caller
-   * (`syncSnapshot`); the newest two are kept either way, so a damaged newest one has a durable one before it.
+   * (`syncSnapshot`); the newest two are kept either way, so a damaged newest one has a durable one before it
+   * unless two rolls came within one flush.
    */
   takeSnapshot(offset: number = this.endOffset, durable = true): void {
     if (offset < this.endOffset) {
