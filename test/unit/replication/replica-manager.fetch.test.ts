@@ -2,16 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../src/common/clock.js';
-import { silentLogger } from '../../../src/common/logger.js';
-import { logConfig } from '../../../src/log/log-config.js';
 import { encodeRecordBatchSync } from '../../../src/protocol/records/record-batch.js';
 import type { PartitionState } from '../../../src/replication/partition.js';
-import {
-  type FetchParams,
-  type FetchPartitionResult,
+import type {
+  FetchParams,
+  FetchPartitionResult,
   ReplicaManager,
 } from '../../../src/replication/replica-manager.js';
+import { standaloneReplicaManager } from './standalone-replica-manager.js';
 
 const LEADER = 1;
 const FOLLOWERS = [2, 3];
@@ -65,17 +63,7 @@ describe('ReplicaManager fetch and produce purgatories on a leader', () => {
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'ferry-replica-manager-'));
-    manager = new ReplicaManager({
-      brokerId: LEADER,
-      dir,
-      clock: new ManualClock(),
-      logger: silentLogger,
-      topicSettings: () => ({ logConfig: logConfig({ fileDeleteDelayMs: 0 }), minInsyncReplicas: 2 }),
-      alterIsr: () => new Promise<number>(() => {}),
-      replicaLagTimeMaxMs: 30_000,
-      endpointOf: () => undefined,
-      isBrokerAlive: () => true,
-    });
+    manager = standaloneReplicaManager(dir, { brokerId: LEADER, minInsyncReplicas: 2 });
     manager.applyPartitionState('t', 0, leading);
     manager.applyPartitionState('t', 1, leading);
   });

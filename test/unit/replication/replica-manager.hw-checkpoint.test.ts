@@ -2,13 +2,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../src/common/clock.js';
-import { silentLogger } from '../../../src/common/logger.js';
-import { logConfig } from '../../../src/log/log-config.js';
 import { partitionDirName } from '../../../src/log/log-file-names.js';
 import { encodeRecordBatchSync } from '../../../src/protocol/records/record-batch.js';
 import type { PartitionState } from '../../../src/replication/partition.js';
-import { HIGH_WATERMARK_CHECKPOINT_FILE, ReplicaManager } from '../../../src/replication/replica-manager.js';
+import {
+  HIGH_WATERMARK_CHECKPOINT_FILE,
+  type ReplicaManager,
+} from '../../../src/replication/replica-manager.js';
+import { appendNow, standaloneReplicaManager } from './standalone-replica-manager.js';
 
 /**
  * The periodic high-watermark checkpoint: the file is in place as soon as the call returns (its fsyncs run in
@@ -17,20 +18,6 @@ import { HIGH_WATERMARK_CHECKPOINT_FILE, ReplicaManager } from '../../../src/rep
  */
 
 const leading: PartitionState = { leader: 1, leaderEpoch: 1, partitionEpoch: 1, replicas: [1], isr: [1] };
-
-function newManager(dir: string): ReplicaManager {
-  return new ReplicaManager({
-    brokerId: 1,
-    dir,
-    clock: new ManualClock(),
-    logger: silentLogger,
-    topicSettings: () => ({ logConfig: logConfig({ fileDeleteDelayMs: 0 }), minInsyncReplicas: 1 }),
-    alterIsr: () => new Promise<number>(() => {}),
-    replicaLagTimeMaxMs: 30_000,
-    endpointOf: () => undefined,
-    isBrokerAlive: () => true,
-  });
-}
 
 describe('ReplicaManager high watermark checkpoints', () => {
   let dir: string;
@@ -47,26 +34,15 @@ describe('ReplicaManager high watermark checkpoints', () => {
     }
   };
   const produce = (records: number) => {
-    const results = manager.appendRecords(
-      [
-        {
-          topic: 't',
-          partition: 0,
-          records: encodeRecordBatchSync({
-            records: Array.from({ length: records }, () => ({ value: Buffer.from('v'), timestamp: 1 })),
-          }),
-        },
-      ],
-      1,
-      1000,
-    );
-    if (results instanceof Promise) throw new Error('acks=1 answered asynchronously');
-    expect(results[0]!.error).toBeUndefined();
+    const batch = encodeRecordBatchSync({
+      records: Array.from({ length: records }, () => ({ value: Buffer.from('v'), timestamp: 1 })),
+    });
+    expect(appendNow(manager, batch).error).toBeUndefined();
   };
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'ferry-hw-checkpoint-'));
-    manager = newManager(dir);
+    manager = standaloneReplicaManager(dir);
     manager.applyPartitionState('t', 0, leading);
   });
 
@@ -84,7 +60,7 @@ describe('ReplicaManager high watermark checkpoints', () => {
     manager.checkpointHighWatermarks();
     expect(checkpointed()).toBe(3);
     await manager.shutdown();
-    manager = newManager(dir);
+    manager = standaloneReplicaManager(dir);
     // Opened without taking part in replication yet: the high watermark comes from the checkpoint.
     manager.applyPartitionState('t', 0, { ...leading, leaderEpoch: 2, partitionEpoch: 2 });
     expect(manager.partition('t', 0)!.log.highWatermark).toBe(3);
@@ -100,6 +76,6 @@ describe('ReplicaManager high watermark checkpoints', () => {
     expect(checkpointed()).toBe(2);
     await manager.shutdown();
     expect(checkpointed()).toBe(7);
-    manager = newManager(dir);
+    manager = standaloneReplicaManager(dir);
   });
 });

@@ -2,16 +2,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../../src/common/clock.js';
-import { silentLogger } from '../../../src/common/logger.js';
-import { logConfig } from '../../../src/log/log-config.js';
 import { encodeRecordBatchSync } from '../../../src/protocol/records/record-batch.js';
 import type { PartitionState } from '../../../src/replication/partition.js';
-import {
-  type ProducePartitionResult,
+import type {
+  ProducePartitionResult,
   ReplicaManager,
-  type TopicSettings,
+  TopicSettings,
 } from '../../../src/replication/replica-manager.js';
+import { appendNow, standaloneReplicaManager } from './standalone-replica-manager.js';
 
 /**
  * `ferry.write.freeze` and its exemption at the leader: a frozen topic refuses every client append with the
@@ -35,21 +33,7 @@ describe('ReplicaManager write freeze', () => {
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'ferry-write-freeze-'));
     settings = { writeFrozen: true, writeFreezeExemptClientId: EXEMPT };
-    manager = new ReplicaManager({
-      brokerId: 1,
-      dir,
-      clock: new ManualClock(),
-      logger: silentLogger,
-      topicSettings: () => ({
-        logConfig: logConfig({ fileDeleteDelayMs: 0 }),
-        minInsyncReplicas: 1,
-        ...settings,
-      }),
-      alterIsr: () => new Promise<number>(() => {}),
-      replicaLagTimeMaxMs: 30_000,
-      endpointOf: () => undefined,
-      isBrokerAlive: () => true,
-    });
+    manager = standaloneReplicaManager(dir, { settings: () => settings });
     manager.applyPartitionState('t', 0, leading);
   });
 
@@ -61,17 +45,8 @@ describe('ReplicaManager write freeze', () => {
     }
   });
 
-  /** acks=1 answers synchronously: the result is there without waiting. */
   function produce(clientId?: string, origin: 'client' | 'coordinator' = 'client'): ProducePartitionResult {
-    const results = manager.appendRecords(
-      [{ topic: 't', partition: 0, records: batch() }],
-      1,
-      1000,
-      origin,
-      clientId,
-    );
-    if (results instanceof Promise) throw new Error('acks=1 answered asynchronously');
-    return results[0]!;
+    return appendNow(manager, batch(), { origin, ...(clientId === undefined ? {} : { clientId }) });
   }
 
   it('opens a partition frozen, with its exemption, from the topic settings', () => {
