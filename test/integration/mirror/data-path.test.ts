@@ -18,7 +18,8 @@ import { decodeRecordBatchSync } from '../../../src/protocol/records/record-batc
 import { recordBatchSpans } from '../../../src/protocol/records/record-set.js';
 import { InProcessRuntime, type Task } from '../../../src/runtime/index.js';
 import { waitFor } from '../../harness/broker-harness.js';
-import { type ClusterHarness, startClusterHarness } from '../../harness/cluster.js';
+import type { ClusterHarness } from '../../harness/cluster.js';
+import { type EastWest, startEastWest } from '../../harness/east-west.js';
 
 /**
  * The mirror's data path between two embedded Ferry clusters, east → west (policy `default`: `east.<topic>`):
@@ -32,6 +33,7 @@ const T0 = 1_700_000_000_000;
 /** One broker per cluster: with three, kafkajs transactions against Ferry hit CONCURRENT_TRANSACTIONS past their retries (see the report). */
 const BROKERS = 1;
 
+let clusters: EastWest | undefined;
 let east: ClusterHarness;
 let west: ClusterHarness;
 let eastAdmin: Admin;
@@ -140,13 +142,8 @@ function committedSourceBatches(batches: Buffer[]): Buffer[] {
 const strip = ({ offset: _offset, ...rest }: SeenRecord) => rest;
 
 beforeAll(async () => {
-  [east, west] = await Promise.all([
-    startClusterHarness({ brokers: BROKERS, name: 'east' }),
-    startClusterHarness({ brokers: BROKERS, name: 'west' }),
-  ]);
-  eastAdmin = east.kafka('admin').admin();
-  westAdmin = west.kafka('admin').admin();
-  await Promise.all([eastAdmin.connect(), westAdmin.connect()]);
+  clusters = await startEastWest({ brokers: BROKERS });
+  ({ east, west, eastAdmin, westAdmin } = clusters);
   await createTopics(eastAdmin, [SYNCS_TOPIC], 1);
   eastClient = new ClusterClient({ bootstrapServers: east.cluster.bootstrap });
   westClient = new ClusterClient({ bootstrapServers: west.cluster.bootstrap });
@@ -156,8 +153,7 @@ afterAll(async () => {
   await runtime.close();
   eastClient?.close();
   westClient?.close();
-  await Promise.allSettled([eastAdmin?.disconnect(), westAdmin?.disconnect()]);
-  await Promise.allSettled([east?.close(), west?.close()]);
+  await clusters?.close();
 }, 60_000);
 
 describe('mirror data path east → west', () => {

@@ -7,7 +7,8 @@ import { MirrorTaskRunner } from '../../../src/mirror/mirror-task.js';
 import { DefaultReplicationPolicy } from '../../../src/mirror/replication-policy.js';
 import { encodeRecordBatchSync } from '../../../src/protocol/records/index.js';
 import { waitFor } from '../../harness/broker-harness.js';
-import { type ClusterHarness, startClusterHarness } from '../../harness/cluster.js';
+import type { ClusterHarness } from '../../harness/cluster.js';
+import { type EastWest, startEastWest } from '../../harness/east-west.js';
 
 /**
  * A running task keeps only what is in flight: the batches it mirrored are garbage once acknowledged. (It once
@@ -19,6 +20,7 @@ const BATCH_RECORDS = 64;
 const RECORD_BYTES = 8 * 1024; // 512 KiB batches
 const BATCHES = 192; // 96 MiB through the task
 
+let clusters: EastWest | undefined;
 let east: ClusterHarness;
 let west: ClusterHarness;
 let eastAdmin: Admin;
@@ -36,21 +38,15 @@ function arrayBufferBytesAfterGc(): number {
 }
 
 beforeAll(async () => {
-  [east, west] = await Promise.all([
-    startClusterHarness({ brokers: 1, name: 'east' }),
-    startClusterHarness({ brokers: 1, name: 'west' }),
-  ]);
-  eastAdmin = east.kafka('admin').admin();
-  westAdmin = west.kafka('admin').admin();
-  await Promise.all([eastAdmin.connect(), westAdmin.connect()]);
+  clusters = await startEastWest();
+  ({ east, west, eastAdmin, westAdmin } = clusters);
   eastClient = new ClusterClient({ bootstrapServers: east.cluster.bootstrap });
 }, 60_000);
 
 afterAll(async () => {
   await runner?.stop();
   eastClient?.close();
-  await Promise.allSettled([eastAdmin?.disconnect(), westAdmin?.disconnect()]);
-  await Promise.allSettled([east?.close(), west?.close()]);
+  await clusters?.close();
 }, 60_000);
 
 describe('a running mirror task', () => {

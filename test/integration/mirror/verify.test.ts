@@ -11,7 +11,8 @@ import { DefaultReplicationPolicy } from '../../../src/mirror/replication-policy
 import { readCommittedPositions, verifyFlowPartitions } from '../../../src/mirror/verify.js';
 import { formatVerification, registerVerifyCommand, runVerify } from '../../../src/ops/cli/verify-command.js';
 import { waitFor } from '../../harness/broker-harness.js';
-import { type ClusterHarness, startClusterHarness } from '../../harness/cluster.js';
+import type { ClusterHarness } from '../../harness/cluster.js';
+import { type EastWest, startEastWest } from '../../harness/east-west.js';
 
 /**
  * `verifyFlowPartitions` and `ferry verify` against a real flow: two embedded one-broker clusters, east → west
@@ -25,6 +26,7 @@ const SYNCS_TOPIC = 'mm2-offset-syncs.west.internal';
 const T0 = 1_700_000_000_000;
 const PARTITIONS = 2;
 
+let clusters: EastWest | undefined;
 let east: ClusterHarness;
 let west: ClusterHarness;
 let eastAdmin: Admin;
@@ -85,13 +87,8 @@ async function produce(rounds: number): Promise<void> {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'ferry-verify-it-'));
-  [east, west] = await Promise.all([
-    startClusterHarness({ brokers: 1, name: 'east' }),
-    startClusterHarness({ brokers: 1, name: 'west' }),
-  ]);
-  eastAdmin = east.kafka('admin').admin();
-  westAdmin = west.kafka('admin').admin();
-  await Promise.all([eastAdmin.connect(), westAdmin.connect()]);
+  clusters = await startEastWest();
+  ({ east, west, eastAdmin, westAdmin } = clusters);
   await eastAdmin.createTopics({
     waitForLeaders: true,
     topics: [
@@ -115,8 +112,7 @@ afterAll(async () => {
   runner?.kill();
   eastClient?.close();
   westClient?.close();
-  await Promise.allSettled([eastAdmin?.disconnect(), westAdmin?.disconnect()]);
-  await Promise.allSettled([east?.close(), west?.close()]);
+  await clusters?.close();
   await rm(dir, { recursive: true, force: true });
 }, 60_000);
 

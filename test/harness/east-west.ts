@@ -1,0 +1,44 @@
+import type { Admin } from 'kafkajs';
+import { type ClusterHarness, startClusterHarness } from './cluster.js';
+
+/** The mirror suites' two clusters, east (the source) and west (the target), each with a connected admin. */
+export interface EastWest {
+  readonly east: ClusterHarness;
+  readonly west: ClusterHarness;
+  readonly eastAdmin: Admin;
+  readonly westAdmin: Admin;
+  /** Disconnects the admins and closes both clusters; safe to call after a failed test. */
+  close(): Promise<void>;
+}
+
+/**
+ * Starts east and west (`brokers` each, default 1) side by side and connects a kafkajs admin to each. When
+ * one of them fails to start, the other is closed before the error is thrown, so nothing is left running.
+ */
+export async function startEastWest(options: { brokers?: number } = {}): Promise<EastWest> {
+  const brokers = options.brokers ?? 1;
+  const started = await Promise.allSettled([
+    startClusterHarness({ brokers, name: 'east' }),
+    startClusterHarness({ brokers, name: 'west' }),
+  ]);
+  const [eastStart, westStart] = started;
+  if (eastStart.status === 'rejected' || westStart.status === 'rejected') {
+    await Promise.allSettled(started.map((s) => (s.status === 'fulfilled' ? s.value.close() : undefined)));
+    throw eastStart.status === 'rejected' ? eastStart.reason : (westStart as PromiseRejectedResult).reason;
+  }
+  const east = eastStart.value;
+  const west = westStart.value;
+  const eastAdmin = east.kafka('admin').admin();
+  const westAdmin = west.kafka('admin').admin();
+  const close = async () => {
+    await Promise.allSettled([eastAdmin.disconnect(), westAdmin.disconnect()]);
+    await Promise.allSettled([east.close(), west.close()]);
+  };
+  try {
+    await Promise.all([eastAdmin.connect(), westAdmin.connect()]);
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  return { east, west, eastAdmin, westAdmin, close };
+}
