@@ -53,12 +53,23 @@ export class PartitionOffsetCheckpoint {
     }
   }
 
-  /** `durable = false`: renamed into place without fsync; `syncToDisk` makes it durable later. */
-  write(offset: number, durable = true): void {
-    this.file.write([{ topic: this.tp.topic, partition: this.tp.partition, offset }], durable);
+  /** Durably, on the calling thread: tmp file, fsync, rename, directory fsync. */
+  write(offset: number): void {
+    this.file.write([{ topic: this.tp.topic, partition: this.tp.partition, offset }]);
   }
 
-  syncToDisk(): Promise<void> {
-    return this.file.syncToDisk();
+  /**
+   * For callers on the event loop: the new file is renamed into place before this returns, and fsynced (file,
+   * then directory) in the thread pool. Resolves once it is durable, or when the partition's directory was
+   * removed meanwhile (nothing left to make durable); rejects on any other error. Until it resolves a crash may
+   * leave the old file or a malformed one, which `read` gives as no checkpoint.
+   */
+  async writeInBackground(offset: number): Promise<void> {
+    this.file.write([{ topic: this.tp.topic, partition: this.tp.partition, offset }], false);
+    try {
+      await this.file.syncToDisk();
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
   }
 }

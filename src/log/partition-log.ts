@@ -381,13 +381,10 @@ export class PartitionLog implements CleanableLog {
         this.leaderEpochCache.flush();
         this.recoveryPointValue = upTo;
         if (upTo !== this.persistedRecoveryPoint) {
-          this.recoveryPointCheckpoint.write(upTo, false);
           this.persistedRecoveryPoint = upTo;
-          return this.recoveryPointCheckpoint.syncToDisk().catch((err: unknown) => {
-            // ENOENT: the partition was deleted meanwhile.
-            if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+          return this.recoveryPointCheckpoint.writeInBackground(upTo).catch((err: unknown) => {
             this.persistedRecoveryPoint = undefined; // the next flush writes it again
-            this.logger.error({ err, upTo }, 'fsyncing the recovery-point checkpoint failed');
+            this.logger.error({ err, upTo }, 'writing the recovery-point checkpoint failed');
           });
         }
       },

@@ -343,16 +343,13 @@ export class ReplicaManager {
       const entry = this.hwCheckpoints.get(p.key);
       const hw = p.log.highWatermark;
       if (entry === undefined || entry.written === hw || entry.syncing !== undefined) continue;
-      entry.file.write(hw, false);
       entry.written = hw;
       entry.syncing = entry.file
-        .syncToDisk()
+        .writeInBackground(hw)
         .catch((err: unknown) => {
-          // ENOENT: the partition was removed meanwhile, and its directory with it.
-          if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
           this.logger.warn(
             { err, topic: p.topic, partition: p.partition },
-            'high watermark checkpoint fsync failed; rewriting it next round',
+            'writing the high watermark checkpoint failed; rewriting it next round',
           );
           entry.written = -1;
         })
