@@ -2,6 +2,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { type Admin, Kafka, logLevel } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BrokerHarness, startBrokerHarness, waitFor } from '../harness/broker-harness.js';
+import { type ProcessResult, runProcess } from '../harness/run-process.js';
 
 /**
  * kcat from Debian (librdkafka inside) against one real Ferry broker: metadata, keyed produce (plain,
@@ -11,40 +12,15 @@ import { type BrokerHarness, startBrokerHarness, waitFor } from '../harness/brok
 
 const INSTALL_KCAT = 'sudo apt-get update && sudo apt-get install -y kcat';
 
-interface KcatResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 let harness: BrokerHarness;
 let admin: Admin;
 
 /** Runs kcat to completion with `input` on stdin; killed (and failed) if it outlives `timeoutMs`. */
-function kcat(args: readonly string[], input = '', timeoutMs = 20_000): Promise<KcatResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('kcat', ['-b', harness.bootstrap, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`kcat ${args.join(' ')} did not finish within ${timeoutMs} ms; stderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(input);
+function kcat(args: readonly string[], input = '', timeoutMs = 20_000): Promise<ProcessResult> {
+  return runProcess('kcat', ['-b', harness.bootstrap, ...args], {
+    what: `kcat ${args.join(' ')}`,
+    timeoutMs,
+    input,
   });
 }
 

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type Admin, CompressionTypes, type Consumer, type Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import {
 } from '../../src/protocol/records/batch-header.js';
 import { type ClusterHarness, fullyInSync, startClusterHarness, waitUntil } from '../harness/cluster.js';
 import { fetchPartition } from '../harness/raw-fetch.js';
+import { runProcess } from '../harness/run-process.js';
 
 /**
  * The Python clients, unmodified from Debian, against a real three-broker Ferry cluster: kafka-python 2.0.2
@@ -120,7 +121,7 @@ let admin: Admin;
 const openConsumers = new Set<Consumer>();
 
 /** Runs one driver command to completion and parses its JSON line; killed (and failed) past `timeoutMs`. */
-function runPython<T>(
+async function runPython<T>(
   client: PythonClient,
   command: string,
   args: Record<string, string | number | boolean>,
@@ -134,38 +135,14 @@ function runPython<T>(
   }
   // The script's own deadline fires first, so a stuck client reports what it was waiting for.
   argv.push('--timeout', String(timeoutMs / 1000 - 5));
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    const what = `${client.name} ${command}`;
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`${what} did not finish within ${timeoutMs} ms; stderr: ${stderr}`));
-    }, timeoutMs);
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      if (code !== 0) {
-        reject(new Error(`${what} exited with ${code}: ${stderr}`));
-        return;
-      }
-      try {
-        resolve(JSON.parse(stdout) as T);
-      } catch (err) {
-        reject(new Error(`${what} printed no JSON (${(err as Error).message}): ${stdout} ${stderr}`));
-      }
-    });
-  });
+  const what = `${client.name} ${command}`;
+  const { code, stdout, stderr } = await runProcess(PYTHON, argv, { what, timeoutMs });
+  if (code !== 0) throw new Error(`${what} exited with ${code}: ${stderr}`);
+  try {
+    return JSON.parse(stdout) as T;
+  } catch (err) {
+    throw new Error(`${what} printed no JSON (${(err as Error).message}): ${stdout} ${stderr}`);
+  }
 }
 
 async function createTopic(topic: string): Promise<void> {
