@@ -9,6 +9,8 @@
  *   FERRY_BENCH_PROF=/tmp/prof npm run bench:mirror   every process writes a --cpu-prof profile there
  *   npx tsx bench/mirror.ts --cases 1024-none --ferry-only --age-rate 80000   while iterating: some cases, no
  *                                            baselines (their ratios print as NaN), a fixed record-age rate
+ *   npx tsx bench/mirror.ts --age-retention-mb 256   record-age topics with retention.bytes of 256 MiB per
+ *                                            partition (32 MiB segments), so the brokers' page cache recycles
  *
  * Processes: east and west are each an EmbeddedCluster of one broker in a child process of this script, so the
  * copiers take no CPU from the brokers' event loops and the brokers not from each other. Ferry's mirror copies
@@ -93,6 +95,16 @@ const BASELINE_MAX_S = 15;
 const LATENCY_S = 10;
 const WARMUP_MS = 2000;
 const MAX_BURST_MS = 10;
+/**
+ * With `--age-retention-mb`, the record-age topics' segment size: small enough that retention (RETENTION_CHECK_MS)
+ * deletes a partition's oldest segment every second or two. On this kind of VM a page the guest has not touched
+ * recently costs a fault in the host: sustained buffered writes into pages freed a moment ago run at ~4.7 GB/s,
+ * into fresh ones at ~420 MB/s for the whole VM (RESULTS.md, 2026-11-25). Two brokers writing more than that
+ * together wait in write(2); recycled pages, as on a broker whose page cache is full, take that away.
+ */
+const AGE_SEGMENT_BYTES = 32 * 2 ** 20;
+/** The brokers' log.retention.check.interval.ms (Kafka's default is five minutes). */
+const RETENTION_CHECK_MS = 1000;
 const GOALS = { MBps1KiB: 100, vsKafkajs: 5, vsKcat: 2, ageP99Ms: 50 };
 
 interface KafkajsCodec {
@@ -192,7 +204,11 @@ async function serveCluster(name: string, dataDir: string): Promise<void> {
     dataDir,
     config: loadConfig({
       env: {},
-      overrides: { 'offsets.topic.num.partitions': 1, 'group.initial.rebalance.delay.ms': 0 },
+      overrides: {
+        'offsets.topic.num.partitions': 1,
+        'group.initial.rebalance.delay.ms': 0,
+        'log.retention.check.interval.ms': RETENTION_CHECK_MS,
+      },
     }),
     // Warnings and errors to stderr: a broker that closes a client's connection says why (a run once failed
     // with ECONNRESET on the load process's produce connection, with nothing to tell the cause).
@@ -235,6 +251,8 @@ interface LoadResult {
   p99Ms: number;
   maxMs: number;
   loopDelayP99Ms: number;
+  /** The load process's CPU over its measured window, in cores (CPU s / wall s). */
+  cores: number;
   /** Date.now() when the measured window opened: batches sent from then on count. */
   windowStartMs: number;
 }
@@ -263,6 +281,8 @@ async function serveLoad(params: LoadParams): Promise<void> {
   loopDelay.enable();
   const t0 = performance.now();
   const wallStart = Date.now();
+  let windowT0: number | undefined;
+  let windowCpu: NodeJS.CpuUsage | undefined;
   const reader = (async () => {
     const offsets = new Array<number>(params.partitions).fill(0);
     let seen = 0;
@@ -282,19 +302,6 @@ async function serveLoad(params: LoadParams): Promise<void> {
         for (const [pos] of recordBatchSpans(r.records)) {
           const sentAt = baseTimestamp(r.records, pos);
           if (sentAt - wallStart >= WARMUP_MS) samples.push(arrived - sentAt);
-          if (arrived - sentAt > 150)
-            console.error(
-              'SLOW',
-              partition,
-              'sent',
-              sentAt - wallStart,
-              'age',
-              arrived - sentAt,
-              'offset',
-              offsets[partition],
-              'batches in resp',
-              results.map((x) => x.records.length).join(','),
-            );
           offsets[partition] = lastOffset(r.records, pos) + 1;
           seen++;
         }
@@ -304,6 +311,10 @@ async function serveLoad(params: LoadParams): Promise<void> {
   await new Promise<void>((resolve) => {
     const tick = () => {
       const elapsed = performance.now() - t0;
+      if (windowT0 === undefined && elapsed >= WARMUP_MS) {
+        windowT0 = performance.now();
+        windowCpu = process.cpuUsage();
+      }
       if (elapsed >= (LATENCY_S + WARMUP_MS / 1000) * 1000 || failure !== undefined) {
         producing = false;
         resolve();
@@ -342,6 +353,7 @@ async function serveLoad(params: LoadParams): Promise<void> {
     p99Ms: percentile(samples, 0.99),
     maxMs: samples[samples.length - 1] ?? Number.NaN,
     loopDelayP99Ms: loopDelay.percentile(99) / 1e6,
+    cores: cpuSeconds(process.cpuUsage(windowCpu)) / ((performance.now() - (windowT0 ?? t0)) / 1000),
     windowStartMs: wallStart + WARMUP_MS,
   };
   east.close();
@@ -702,10 +714,20 @@ async function copyKcat(
   return { s, copied, externalCpuS: (parts[2] ?? Number.NaN) + (parts[3] ?? Number.NaN) };
 }
 
-async function createTopics(admin: Admin, topics: string[], partitions: number): Promise<void> {
+async function createTopics(
+  admin: Admin,
+  topics: string[],
+  partitions: number,
+  configEntries: { name: string; value: string }[] = [],
+): Promise<void> {
   await admin.createTopics({
     waitForLeaders: true,
-    topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
+    topics: topics.map((topic) => ({
+      topic,
+      numPartitions: partitions,
+      replicationFactor: 1,
+      configEntries,
+    })),
   });
 }
 
@@ -731,11 +753,23 @@ async function recordAge(
   westAdmin: Admin,
   partitions: number,
   recordsPerSec: number,
+  retentionMB: number | undefined,
 ) {
   const topic = 'bench-age';
   const remoteTopic = `east.${topic}`;
-  await createTopics(eastAdmin, [topic, 'bench-syncs-age'], partitions);
-  await createTopics(westAdmin, [remoteTopic], partitions);
+  // With a retention limit, the steady state of a broker that has run for a while: retention deletes the oldest
+  // segments at the rate new ones fill, so the page cache recycles its pages (see AGE_SEGMENT_BYTES).
+  const retention =
+    retentionMB === undefined
+      ? []
+      : [
+          { name: 'segment.bytes', value: String(AGE_SEGMENT_BYTES) },
+          { name: 'retention.bytes', value: String(retentionMB * 2 ** 20) },
+          { name: 'file.delete.delay.ms', value: '0' },
+        ];
+  await createTopics(eastAdmin, [topic], partitions, retention);
+  await createTopics(eastAdmin, ['bench-syncs-age'], partitions);
+  await createTopics(westAdmin, [remoteTopic], partitions, retention);
   let resumed = 0;
   const runner = new MirrorTaskRunner({
     task: {
@@ -772,6 +806,10 @@ async function recordAge(
   const mirrorLoop = monitorEventLoopDelay({ resolution: 1 });
   let windowOpen = false;
   let memoryAtOpen = process.memoryUsage();
+  // CPU of every process over the window, in cores: five processes share this machine's cores.
+  let mirrorCpuAtOpen: NodeJS.CpuUsage | undefined;
+  let windowOpenedAt = 0;
+  let brokersCpuAtOpen: Promise<[number, number]> | undefined;
   const sampler = setInterval(() => {
     if (performance.now() - t0 < WARMUP_MS) return;
     if (!windowOpen) {
@@ -780,6 +818,9 @@ async function recordAge(
       memoryAtOpen = process.memoryUsage();
       mirrorLoop.enable();
       for (const c of [clusters.east, clusters.west]) c.proc.send({ cmd: 'loop-reset' });
+      windowOpenedAt = performance.now();
+      mirrorCpuAtOpen = process.cpuUsage();
+      brokersCpuAtOpen = Promise.all([childCpu(clusters.east), childCpu(clusters.west)]);
     }
     runner.metrics().forEach((m, p) => {
       if (m.batchesMirrored !== seenBatches[p]) {
@@ -798,6 +839,17 @@ async function recordAge(
     rssAtOpen: memoryAtOpen.rss / 1e6,
     rssAtClose: memoryAtClose.rss / 1e6,
     arrayBuffersAtClose: memoryAtClose.arrayBuffers / 1e6,
+  };
+  if (mirrorCpuAtOpen === undefined || brokersCpuAtOpen === undefined)
+    throw new Error('the load ended before the record-age window opened');
+  const windowS = (performance.now() - windowOpenedAt) / 1000;
+  const mirrorCpuS = cpuSeconds(process.cpuUsage(mirrorCpuAtOpen));
+  const [eastAtOpen, westAtOpen] = await brokersCpuAtOpen;
+  const cores = {
+    load: result.cores,
+    mirror: mirrorCpuS / windowS,
+    east: ((await childCpu(clusters.east)) - eastAtOpen) / windowS,
+    west: ((await childCpu(clusters.west)) - westAtOpen) / windowS,
   };
   const loopDelay = {
     mirror: { p99Ms: mirrorLoop.percentile(99) / 1e6, maxMs: mirrorLoop.max / 1e6 },
@@ -819,6 +871,7 @@ async function recordAge(
       p99Ms: percentile(windowGauge, 0.99),
     },
     loopDelay,
+    cores,
     mirrorMemoryMB,
   };
 }
@@ -829,6 +882,10 @@ async function main(): Promise<void> {
   const fraction = flag('--latency-fraction', 'FERRY_BENCH_LATENCY_FRACTION', 0.5, 1);
   const ageRate = process.argv.includes('--age-rate') ? flag('--age-rate', '', 1) : undefined;
   const ferryOnly = process.argv.includes('--ferry-only');
+  const ageRetentionMB =
+    process.argv.includes('--age-retention-mb') || process.env.FERRY_BENCH_AGE_RETENTION_MB !== undefined
+      ? flag('--age-retention-mb', 'FERRY_BENCH_AGE_RETENTION_MB', 256)
+      : undefined;
   const only = caseFilter();
   const load = loadavg();
   const root = mkdtempSync(join(tmpdir(), 'ferry-bench-mirror-'));
@@ -905,7 +962,15 @@ async function main(): Promise<void> {
     const peak = cases.find((c) => c.recordBytes === 1024 && c.codec === 'none');
     const rate = ageRate ?? (peak ? peak.ferry.recordsPerSec * fraction : undefined);
     if (rate === undefined) throw new Error('the record-age phase needs the 1024-none case or --age-rate');
-    const age = await recordAge({ east, west }, bootstraps, eastAdmin, westAdmin, partitions, rate);
+    const age = await recordAge(
+      { east, west },
+      bootstraps,
+      eastAdmin,
+      westAdmin,
+      partitions,
+      rate,
+      ageRetentionMB,
+    );
     const oneK = cases.filter((c) => c.recordBytes === 1024);
     const min1k = Math.min(...oneK.map((c) => c.ferry.MBps));
     const minVsKjs = Math.min(...cases.map((c) => c.ferryVsKafkajs));
@@ -919,6 +984,7 @@ async function main(): Promise<void> {
         'east, west, the kafkajs copier and the record-age load in child processes; ferry copies in the parent',
       cases,
       latencyFraction: fraction,
+      ageRetentionMBPerPartition: ageRetentionMB ?? -1,
       recordAge: age,
       goals: {
         MBps1KiB: { goal: GOALS.MBps1KiB, worst: min1k, met: min1k >= GOALS.MBps1KiB },
@@ -946,7 +1012,7 @@ async function main(): Promise<void> {
         ` | record age at ${f0(age.actualRecordsPerSec)} rec/s: p50 ${f1(age.p50Ms)} ms p99 ${f1(age.p99Ms)} ms max ${f0(age.maxMs)} ms ` +
         `(mirror gauge p50 ${f1(age.mirrorGauge.p50Ms)} p99 ${f1(age.mirrorGauge.p99Ms)}; ` +
         `event-loop delay p99/max ms: mirror ${loops(age.loopDelay.mirror)}, east ${loops(age.loopDelay.east)}, ` +
-        `west ${loops(age.loopDelay.west)}; mirror RSS ${f0(age.mirrorMemoryMB.rssAtOpen)} → ${f0(age.mirrorMemoryMB.rssAtClose)} MB) | load ${load.map(f2).join(' ')}`,
+        `west ${loops(age.loopDelay.west)}; cores load/mirror/east/west ${[age.cores.load, age.cores.mirror, age.cores.east, age.cores.west].map(f2).join('/')}; mirror RSS ${f0(age.mirrorMemoryMB.rssAtOpen)} → ${f0(age.mirrorMemoryMB.rssAtClose)} MB) | load ${load.map(f2).join(' ')}`,
     );
     console.log(JSON.stringify(result));
   } finally {
