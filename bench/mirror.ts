@@ -9,8 +9,6 @@
  *   FERRY_BENCH_PROF=/tmp/prof npm run bench:mirror   every process writes a --cpu-prof profile there
  *   npx tsx bench/mirror.ts --cases 1024-none --ferry-only --age-rate 80000   while iterating: some cases, no
  *                                            baselines (their ratios print as NaN), a fixed record-age rate
- *   npx tsx bench/mirror.ts --age-retention-mb 256   record-age topics with retention.bytes of 256 MiB per
- *                                            partition (32 MiB segments), so the brokers' page cache recycles
  *
  * Processes: east and west are each an EmbeddedCluster of one broker in a child process of this script, so the
  * copiers take no CPU from the brokers' event loops and the brokers not from each other. Ferry's mirror copies
@@ -95,16 +93,6 @@ const BASELINE_MAX_S = 15;
 const LATENCY_S = 10;
 const WARMUP_MS = 2000;
 const MAX_BURST_MS = 10;
-/**
- * With `--age-retention-mb`, the record-age topics' segment size: small enough that retention (RETENTION_CHECK_MS)
- * deletes a partition's oldest segment every second or two. On this kind of VM a page the guest has not touched
- * recently costs a fault in the host: sustained buffered writes into pages freed a moment ago run at ~4.7 GB/s,
- * into fresh ones at ~420 MB/s for the whole VM (RESULTS.md, 2026-11-25). Two brokers writing more than that
- * together wait in write(2); recycled pages, as on a broker whose page cache is full, take that away.
- */
-const AGE_SEGMENT_BYTES = 32 * 2 ** 20;
-/** The brokers' log.retention.check.interval.ms (Kafka's default is five minutes). */
-const RETENTION_CHECK_MS = 1000;
 const GOALS = { MBps1KiB: 100, vsKafkajs: 5, vsKcat: 2, ageP99Ms: 50 };
 
 interface KafkajsCodec {
@@ -204,11 +192,7 @@ async function serveCluster(name: string, dataDir: string): Promise<void> {
     dataDir,
     config: loadConfig({
       env: {},
-      overrides: {
-        'offsets.topic.num.partitions': 1,
-        'group.initial.rebalance.delay.ms': 0,
-        'log.retention.check.interval.ms': RETENTION_CHECK_MS,
-      },
+      overrides: { 'offsets.topic.num.partitions': 1, 'group.initial.rebalance.delay.ms': 0 },
     }),
     // Warnings and errors to stderr: a broker that closes a client's connection says why (a run once failed
     // with ECONNRESET on the load process's produce connection, with nothing to tell the cause).
@@ -714,20 +698,10 @@ async function copyKcat(
   return { s, copied, externalCpuS: (parts[2] ?? Number.NaN) + (parts[3] ?? Number.NaN) };
 }
 
-async function createTopics(
-  admin: Admin,
-  topics: string[],
-  partitions: number,
-  configEntries: { name: string; value: string }[] = [],
-): Promise<void> {
+async function createTopics(admin: Admin, topics: string[], partitions: number): Promise<void> {
   await admin.createTopics({
     waitForLeaders: true,
-    topics: topics.map((topic) => ({
-      topic,
-      numPartitions: partitions,
-      replicationFactor: 1,
-      configEntries,
-    })),
+    topics: topics.map((topic) => ({ topic, numPartitions: partitions, replicationFactor: 1 })),
   });
 }
 
@@ -753,23 +727,11 @@ async function recordAge(
   westAdmin: Admin,
   partitions: number,
   recordsPerSec: number,
-  retentionMB: number | undefined,
 ) {
   const topic = 'bench-age';
   const remoteTopic = `east.${topic}`;
-  // With a retention limit, the steady state of a broker that has run for a while: retention deletes the oldest
-  // segments at the rate new ones fill, so the page cache recycles its pages (see AGE_SEGMENT_BYTES).
-  const retention =
-    retentionMB === undefined
-      ? []
-      : [
-          { name: 'segment.bytes', value: String(AGE_SEGMENT_BYTES) },
-          { name: 'retention.bytes', value: String(retentionMB * 2 ** 20) },
-          { name: 'file.delete.delay.ms', value: '0' },
-        ];
-  await createTopics(eastAdmin, [topic], partitions, retention);
-  await createTopics(eastAdmin, ['bench-syncs-age'], partitions);
-  await createTopics(westAdmin, [remoteTopic], partitions, retention);
+  await createTopics(eastAdmin, [topic, 'bench-syncs-age'], partitions);
+  await createTopics(westAdmin, [remoteTopic], partitions);
   let resumed = 0;
   const runner = new MirrorTaskRunner({
     task: {
@@ -882,10 +844,6 @@ async function main(): Promise<void> {
   const fraction = flag('--latency-fraction', 'FERRY_BENCH_LATENCY_FRACTION', 0.5, 1);
   const ageRate = process.argv.includes('--age-rate') ? flag('--age-rate', '', 1) : undefined;
   const ferryOnly = process.argv.includes('--ferry-only');
-  const ageRetentionMB =
-    process.argv.includes('--age-retention-mb') || process.env.FERRY_BENCH_AGE_RETENTION_MB !== undefined
-      ? flag('--age-retention-mb', 'FERRY_BENCH_AGE_RETENTION_MB', 256)
-      : undefined;
   const only = caseFilter();
   const load = loadavg();
   const root = mkdtempSync(join(tmpdir(), 'ferry-bench-mirror-'));
@@ -962,15 +920,7 @@ async function main(): Promise<void> {
     const peak = cases.find((c) => c.recordBytes === 1024 && c.codec === 'none');
     const rate = ageRate ?? (peak ? peak.ferry.recordsPerSec * fraction : undefined);
     if (rate === undefined) throw new Error('the record-age phase needs the 1024-none case or --age-rate');
-    const age = await recordAge(
-      { east, west },
-      bootstraps,
-      eastAdmin,
-      westAdmin,
-      partitions,
-      rate,
-      ageRetentionMB,
-    );
+    const age = await recordAge({ east, west }, bootstraps, eastAdmin, westAdmin, partitions, rate);
     const oneK = cases.filter((c) => c.recordBytes === 1024);
     const min1k = Math.min(...oneK.map((c) => c.ferry.MBps));
     const minVsKjs = Math.min(...cases.map((c) => c.ferryVsKafkajs));
@@ -984,7 +934,6 @@ async function main(): Promise<void> {
         'east, west, the kafkajs copier and the record-age load in child processes; ferry copies in the parent',
       cases,
       latencyFraction: fraction,
-      ageRetentionMBPerPartition: ageRetentionMB ?? -1,
       recordAge: age,
       goals: {
         MBps1KiB: { goal: GOALS.MBps1KiB, worst: min1k, met: min1k >= GOALS.MBps1KiB },
