@@ -38,6 +38,7 @@
  * does not depend on how much of the machine the run got. The latency phase reports both event loops' delay.
  * Prints a human line and a JSON line.
  */
+import './ferry-heap.js';
 import { type ChildProcess, fork } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { connect, createServer, type Socket } from 'node:net';

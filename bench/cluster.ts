@@ -34,6 +34,7 @@
  *                 the ISR waited back to 3 before the next one.
  * Prints a human line per round, a summary line and a JSON line.
  */
+import './ferry-heap.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { arch, cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -24,6 +24,7 @@
  * retriable error) as its cause; the cutover completed with verify matching.
  * Prints a human line and a JSON line.
  */
+import './ferry-heap.js';
 import { type ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { arch, cpus, loadavg, tmpdir } from 'node:os';

@@ -11,6 +11,7 @@
  * named imports see the wrappers). Everything happens under one temp dir removed at the end; the logs are
  * closed (a clean shutdown fsyncs) outside the timings. Prints a human line and a JSON line.
  */
+import './ferry-heap.js';
 import fs from 'node:fs';
 import { syncBuiltinESMExports } from 'node:module';
 import { cpus, tmpdir } from 'node:os';

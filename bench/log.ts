@@ -16,6 +16,7 @@
  * segment.bytes is Kafka's default 1 GiB. Closing (the fsync a clean shutdown does) is outside the timings,
  * as it is for the raw file. Prints a human line and a JSON line.
  */
+import './ferry-heap.js';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readSync, rmSync, writeSync } from 'node:fs';
 import { arch, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -51,6 +51,7 @@
  * event-loop delay (p99 and max) of the mirror and of both brokers, and the mirror's RSS at the window's open and
  * close. Prints a human line and a JSON line.
  */
+import './ferry-heap.js';
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';

@@ -16,6 +16,7 @@
  *   produce decode  decodeMessage of a Produce v9 request with the same 10 × 64 KiB batches
  * Prints a human line per phase and one JSON line.
  */
+import './ferry-heap.js';
 import { arch, cpus } from 'node:os';
 import { FETCH_RESPONSE, type FetchResponse } from '../src/protocol/messages/fetch.js';
 import { PRODUCE_REQUEST, type ProduceRequest } from '../src/protocol/messages/produce.js';

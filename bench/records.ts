@@ -7,6 +7,7 @@
  *
  * Prints one human line and one JSON line per figure.
  */
+import './ferry-heap.js';
 import {
   CompressionType,
   computeBatchCrc,
