@@ -13,9 +13,8 @@ import { spawnSync } from 'node:child_process';
 
 const HEAP_FLAG = '--initial-old-space-size=128';
 
-const hasFlag = (args: readonly string[]) => args.some((a) => a.startsWith('--initial-old-space-size'));
-
-if (!hasFlag(process.execArgv) && !hasFlag((process.env.NODE_OPTIONS ?? '').split(/\s+/))) {
+// V8 takes the flag on the command line only (Node refuses it in NODE_OPTIONS), so execArgv tells.
+if (!process.execArgv.some((a) => a.startsWith('--initial-old-space-size'))) {
   const run = spawnSync(process.execPath, [HEAP_FLAG, ...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
   });
