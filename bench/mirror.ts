@@ -48,8 +48,9 @@
  * reads `east.<topic>` on west (one Fetch of all partitions at a time, min_bytes 1, max_wait 500 ms): age =
  * arrival - the batch's timestamp, over 10 s after 2 s of warm-up. The mirror's own record-age-ms gauge (ack
  * time - maxTimestamp) is sampled here every 5 ms, counting the batches sent in the same window; with it the
- * event-loop delay (p99 and max) of the mirror and of both brokers, and the mirror's RSS at the window's open and
- * close. Prints a human line and a JSON line.
+ * event-loop delay (p99 and max) of the mirror and of both brokers, the CPU (in cores) of the load, the mirror and
+ * both brokers over the window, and the mirror's RSS at the window's open and close. Prints a human line and a
+ * JSON line.
  */
 import './ferry-heap.js';
 import { type ChildProcess, fork, spawn } from 'node:child_process';
