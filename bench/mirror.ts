@@ -808,17 +808,22 @@ async function recordAge(
     throw new Error('the load ended before the record-age window opened');
   const windowS = (performance.now() - windowOpenedAt) / 1000;
   const mirrorCpuS = cpuSeconds(process.cpuUsage(mirrorCpuAtOpen));
+  // One stats answer per broker at the close gives both its CPU and its event-loop delay.
+  const [eastAtClose, westAtClose] = await Promise.all([
+    childStats(clusters.east),
+    childStats(clusters.west),
+  ]);
   const [eastAtOpen, westAtOpen] = await brokersCpuAtOpen;
   const cores = {
     load: result.cores,
     mirror: mirrorCpuS / windowS,
-    east: ((await childCpu(clusters.east)) - eastAtOpen) / windowS,
-    west: ((await childCpu(clusters.west)) - westAtOpen) / windowS,
+    east: (cpuSeconds(eastAtClose.cpuUs) - eastAtOpen) / windowS,
+    west: (cpuSeconds(westAtClose.cpuUs) - westAtOpen) / windowS,
   };
   const loopDelay = {
     mirror: { p99Ms: mirrorLoop.percentile(99) / 1e6, maxMs: mirrorLoop.max / 1e6 },
-    east: (await childStats(clusters.east)).loop,
-    west: (await childStats(clusters.west)).loop,
+    east: eastAtClose.loop,
+    west: westAtClose.loop,
   };
   await runner.stop();
   // The batches the load sent within its measured window, as the load's own ages count them (the window opens
