@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { collectOutput, type ProcessResult } from '../harness/run-process.js';
 
 /**
  * Runs the real `ferry` CLI as a child process: node with the tsx loader on src/ops/cli/main.ts (no npx, so a
@@ -11,11 +12,7 @@ import { fileURLToPath } from 'node:url';
 export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const MAIN = join(REPO_ROOT, 'src/ops/cli/main.ts');
 
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+export type CliResult = ProcessResult;
 
 /** Every child still running, so that a suite's afterAll can end them even when a start hung or failed. */
 const running = new Set<ChildProcess>();
@@ -46,19 +43,7 @@ export async function killFerryProcesses(): Promise<void> {
 }
 
 export function runFerry(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = ferryProcess(args, env);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (d: Buffer) => {
-      stdout += d.toString();
-    });
-    child.stderr?.on('data', (d: Buffer) => {
-      stderr += d.toString();
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+  return collectOutput(ferryProcess(args, env)).result;
 }
 
 /** A `ferry cluster start` child: its bootstrap address once it printed it, and its exit. */
