@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import type {
   FetchPartitionResult,
   ReplicaManager,
 } from '../../../src/replication/replica-manager.js';
-import { standaloneReplicaManager } from './standalone-replica-manager.js';
+import { shutDownAndRemove, standaloneReplicaManager } from './standalone-replica-manager.js';
 
 const LEADER = 1;
 const FOLLOWERS = [2, 3];
@@ -68,13 +68,7 @@ describe('ReplicaManager fetch and produce purgatories on a leader', () => {
     manager.applyPartitionState('t', 1, leading);
   });
 
-  afterEach(async () => {
-    try {
-      await manager.shutdown();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  afterEach(() => shutDownAndRemove(manager, dir));
 
   it('answers a parked follower fetch once with every partition one produce request appended', async () => {
     const parked = tracked(manager.fetchMessages(fetch(2, { 0: 0, 1: 0 })));

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import {
   HIGH_WATERMARK_CHECKPOINT_FILE,
   type ReplicaManager,
 } from '../../../src/replication/replica-manager.js';
-import { appendNow, standaloneReplicaManager } from './standalone-replica-manager.js';
+import { appendNow, shutDownAndRemove, standaloneReplicaManager } from './standalone-replica-manager.js';
 
 /**
  * The periodic high-watermark checkpoint: the file is in place as soon as the call returns (its fsyncs run in
@@ -46,13 +46,7 @@ describe('ReplicaManager high watermark checkpoints', () => {
     manager.applyPartitionState('t', 0, leading);
   });
 
-  afterEach(async () => {
-    try {
-      await manager.shutdown();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  afterEach(() => shutDownAndRemove(manager, dir));
 
   it('puts the moved high watermark in place before returning, and a restart reads it', async () => {
     produce(3);

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -9,7 +9,7 @@ import type {
   ReplicaManager,
   TopicSettings,
 } from '../../../src/replication/replica-manager.js';
-import { appendNow, standaloneReplicaManager } from './standalone-replica-manager.js';
+import { appendNow, shutDownAndRemove, standaloneReplicaManager } from './standalone-replica-manager.js';
 
 /**
  * `ferry.write.freeze` and its exemption at the leader: a frozen topic refuses every client append with the
@@ -37,13 +37,7 @@ describe('ReplicaManager write freeze', () => {
     manager.applyPartitionState('t', 0, leading);
   });
 
-  afterEach(async () => {
-    try {
-      await manager.shutdown();
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  afterEach(() => shutDownAndRemove(manager, dir));
 
   function produce(clientId?: string, origin: 'client' | 'coordinator' = 'client'): ProducePartitionResult {
     return appendNow(manager, batch(), { origin, ...(clientId === undefined ? {} : { clientId }) });

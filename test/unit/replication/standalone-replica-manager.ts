@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { ManualClock } from '../../../src/common/clock.js';
 import { silentLogger } from '../../../src/common/logger.js';
 import { logConfig } from '../../../src/log/log-config.js';
@@ -54,4 +55,13 @@ export function appendNow(
   );
   if (results instanceof Promise) throw new Error('acks=1 answered asynchronously');
   return results[0]!;
+}
+
+/** A suite's afterEach: shuts the manager down (its logs closed, checkpoints written), then removes its dir. */
+export async function shutDownAndRemove(manager: ReplicaManager, dir: string): Promise<void> {
+  try {
+    await manager.shutdown();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
