@@ -48,7 +48,7 @@ export class CheckpointFile<T> {
 
   /**
    * fsyncs the file and then its directory in the thread pool, so that the last `durable = false` write
-   * survives a crash once this resolves. Rejects (ENOENT) when the file or directory is gone.
+   * survives a crash once this resolves. Resolves at once when the file or directory is gone.
    */
   syncToDisk(): Promise<void> {
     return fsyncFileAndDirectory(this.path);
@@ -96,16 +96,21 @@ export interface CheckpointFormat<T> {
 
 /**
  * fsyncs a file and then its directory in libuv's thread pool: what a write renamed into place without fsync
- * needs to survive a crash, done without blocking the event loop. Rejects (ENOENT) when either is gone.
+ * needs to survive a crash, done without blocking the event loop. A file removed meanwhile (or its directory:
+ * a deleted partition, a snapshot superseded) has nothing left to make durable: that resolves too.
  */
 export async function fsyncFileAndDirectory(path: string): Promise<void> {
-  for (const p of [path, dirname(path)]) {
-    const handle = await open(p, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
+  try {
+    for (const p of [path, dirname(path)]) {
+      const handle = await open(p, 'r');
+      try {
+        await handle.sync();
+      } finally {
+        await handle.close();
+      }
     }
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
 }
 

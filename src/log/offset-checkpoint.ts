@@ -66,10 +66,6 @@ export class PartitionOffsetCheckpoint {
    */
   async writeInBackground(offset: number): Promise<void> {
     this.file.write([{ topic: this.tp.topic, partition: this.tp.partition, offset }], false);
-    try {
-      await this.file.syncToDisk();
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
+    await this.file.syncToDisk();
   }
 }

@@ -167,12 +167,8 @@ export function writeSnapshot(
  * Makes a snapshot written with `durable = false` durable, from the thread pool. A snapshot deleted meanwhile
  * (truncation, a newer pair) needs nothing.
  */
-export async function syncSnapshot(dir: string, offset: number): Promise<void> {
-  try {
-    await fsyncFileAndDirectory(join(dir, snapshotFileName(offset)));
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-  }
+export function syncSnapshot(dir: string, offset: number): Promise<void> {
+  return fsyncFileAndDirectory(join(dir, snapshotFileName(offset)));
 }
 
 /** Reads and checks a snapshot; throws CORRUPT_MESSAGE for a damaged file. */
