@@ -7,6 +7,7 @@
  *   npx tsx bench/mirror.ts --partitions 4   source partitions (default 6)
  *   npx tsx bench/mirror.ts --latency-fraction 0.25   the record-age phase at a quarter of Ferry's peak
  *   FERRY_BENCH_PROF=/tmp/prof npm run bench:mirror   every process writes a --cpu-prof profile there
+ *   npx tsx bench/mirror.ts --page-cache-mb 0   no page-cache cap (FERRY_BENCH_PAGE_CACHE_MB=0): see below
  *   npx tsx bench/mirror.ts --cases 1024-none --ferry-only --age-rate 80000   while iterating: some cases, no
  *                                            baselines (their ratios print as NaN), a fixed record-age rate
  *
@@ -14,7 +15,9 @@
  * copiers take no CPU from the brokers' event loops and the brokers not from each other. Ferry's mirror copies
  * here; the kafkajs baseline runs in a child of its own and kcat in its own processes, so neither shares the
  * mirror's heap or event loop; the record-age load (paced producer on east, reader on west) runs in another
- * child. Data under one temp dir, removed at the end.
+ * child. Data under one temp dir, removed at the end. All of them run in one memory cgroup that caps the page
+ * cache (bench/page-cache-cap.ts: 4096 MB by default, `--page-cache-mb 0` for none), so that the brokers write
+ * into reclaimed pages as on a host whose page cache is full; the output says whether the cap was in force.
  *
  * Cases: 100 B and 1 KiB values (8-byte ASCII keys, JSON-like ASCII values: no tab, no newline), uncompressed
  * and snappy. Each case's source topic (PARTITIONS partitions) is filled beforehand with pre-encoded 64 KiB
@@ -78,6 +81,7 @@ import {
   rewriteBatchCrc,
   writeInt64,
 } from '../src/protocol/records/index.js';
+import { describePageCacheCap, pageCacheCap } from './page-cache-cap.js';
 
 const RECORD_SIZES = [100, 1024] as const;
 const COMPRESSIONS = ['none', 'snappy'] as const;
@@ -948,6 +952,7 @@ async function main(): Promise<void> {
         vsKcat: { goal: GOALS.vsKcat, worst: minVsKcat, met: minVsKcat >= GOALS.vsKcat },
         ageP99Ms: { goal: GOALS.ageP99Ms, value: age.p99Ms, met: age.p99Ms <= GOALS.ageP99Ms },
       },
+      pageCache: pageCacheCap,
       machine: { cpus: cpus().length, arch: arch(), node: process.version, loadavg: load },
     };
     const f0 = (n: number) => n.toFixed(0);
@@ -968,7 +973,7 @@ async function main(): Promise<void> {
         ` | record age at ${f0(age.actualRecordsPerSec)} rec/s: p50 ${f1(age.p50Ms)} ms p99 ${f1(age.p99Ms)} ms max ${f0(age.maxMs)} ms ` +
         `(mirror gauge p50 ${f1(age.mirrorGauge.p50Ms)} p99 ${f1(age.mirrorGauge.p99Ms)}; ` +
         `event-loop delay p99/max ms: mirror ${loops(age.loopDelay.mirror)}, east ${loops(age.loopDelay.east)}, ` +
-        `west ${loops(age.loopDelay.west)}; cores load/mirror/east/west ${[age.cores.load, age.cores.mirror, age.cores.east, age.cores.west].map(f2).join('/')}; mirror RSS ${f0(age.mirrorMemoryMB.rssAtOpen)} → ${f0(age.mirrorMemoryMB.rssAtClose)} MB) | load ${load.map(f2).join(' ')}`,
+        `west ${loops(age.loopDelay.west)}; cores load/mirror/east/west ${[age.cores.load, age.cores.mirror, age.cores.east, age.cores.west].map(f2).join('/')}; mirror RSS ${f0(age.mirrorMemoryMB.rssAtOpen)} → ${f0(age.mirrorMemoryMB.rssAtClose)} MB) | ${describePageCacheCap()} | load ${load.map(f2).join(' ')}`,
     );
     console.log(JSON.stringify(result));
   } finally {
