@@ -52,8 +52,9 @@
  * arrival - the batch's timestamp, over 10 s after 2 s of warm-up. The mirror's own record-age-ms gauge (ack
  * time - maxTimestamp) is sampled here every 5 ms, counting the batches sent in the same window; with it the
  * event-loop delay (p99 and max) of the mirror and of both brokers, the CPU (in cores) of the load, the mirror and
- * both brokers over the window, and the mirror's RSS at the window's open and close. Prints a human line and a
- * JSON line.
+ * both brokers over the window, the whole machine's user, system and idle cores over it (/proc/stat: the
+ * kernel's writeback and reclaim show there and in no process), and the mirror's RSS at the window's open and
+ * close. Prints a human line and a JSON line.
  */
 import './ferry-heap.js';
 import { type ChildProcess, fork, spawn } from 'node:child_process';
@@ -726,6 +727,51 @@ function summarise(data: CaseData, t: CopyTiming) {
   };
 }
 
+/** The machine's CPU time so far from /proc/stat's first line, in ticks; undefined where there is none. */
+interface MachineCpuTicks {
+  readonly user: number;
+  readonly system: number;
+  readonly idle: number;
+  readonly total: number;
+}
+
+function machineCpuTicks(): MachineCpuTicks | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8')
+      .split('\n', 1)[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    // user nice system idle iowait irq softirq steal …; iowait counts as idle, irq and softirq as system.
+    const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = fields;
+    return {
+      user: user + nice,
+      system: system + irq + softirq,
+      idle: idle + iowait,
+      total: user + nice + system + idle + iowait + irq + softirq + steal,
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The whole machine's busy cores over the window (user and system, of all processes and the kernel's threads),
+ * beside the bench's own processes: what is left idle says how close to saturation the run was.
+ */
+function machineCores(open: MachineCpuTicks | undefined, close: MachineCpuTicks | undefined) {
+  if (open === undefined || close === undefined) return undefined;
+  const n = cpus().length;
+  const total = close.total - open.total;
+  const share = (ticks: number) => (total > 0 ? (ticks / total) * n : Number.NaN);
+  return {
+    user: share(close.user - open.user),
+    system: share(close.system - open.system),
+    idle: share(close.idle - open.idle),
+  };
+}
+
 async function recordAge(
   clusters: { east: Child; west: Child },
   bootstraps: Record<string, string>,
@@ -778,6 +824,7 @@ async function recordAge(
   let mirrorCpuAtOpen: NodeJS.CpuUsage | undefined;
   let windowOpenedAt = 0;
   let brokersCpuAtOpen: Promise<[number, number]> | undefined;
+  let machineAtOpen: MachineCpuTicks | undefined;
   const sampler = setInterval(() => {
     if (performance.now() - t0 < WARMUP_MS) return;
     if (!windowOpen) {
@@ -788,6 +835,7 @@ async function recordAge(
       for (const c of [clusters.east, clusters.west]) c.proc.send({ cmd: 'loop-reset' });
       windowOpenedAt = performance.now();
       mirrorCpuAtOpen = process.cpuUsage();
+      machineAtOpen = machineCpuTicks();
       brokersCpuAtOpen = Promise.all([childCpu(clusters.east), childCpu(clusters.west)]);
     }
     runner.metrics().forEach((m, p) => {
@@ -823,6 +871,7 @@ async function recordAge(
     mirror: mirrorCpuS / windowS,
     east: (cpuSeconds(eastAtClose.cpuUs) - eastAtOpen) / windowS,
     west: (cpuSeconds(westAtClose.cpuUs) - westAtOpen) / windowS,
+    machine: machineCores(machineAtOpen, machineCpuTicks()),
   };
   const loopDelay = {
     mirror: { p99Ms: mirrorLoop.percentile(99) / 1e6, maxMs: mirrorLoop.max / 1e6 },
@@ -847,6 +896,11 @@ async function recordAge(
     cores,
     mirrorMemoryMB,
   };
+}
+
+function machineLine(m: ReturnType<typeof machineCores>): string {
+  if (m === undefined) return '';
+  return `, machine user/system/idle ${[m.user, m.system, m.idle].map((n) => n.toFixed(2)).join('/')}`;
 }
 
 async function main(): Promise<void> {
@@ -973,7 +1027,7 @@ async function main(): Promise<void> {
         ` | record age at ${f0(age.actualRecordsPerSec)} rec/s: p50 ${f1(age.p50Ms)} ms p99 ${f1(age.p99Ms)} ms max ${f0(age.maxMs)} ms ` +
         `(mirror gauge p50 ${f1(age.mirrorGauge.p50Ms)} p99 ${f1(age.mirrorGauge.p99Ms)}; ` +
         `event-loop delay p99/max ms: mirror ${loops(age.loopDelay.mirror)}, east ${loops(age.loopDelay.east)}, ` +
-        `west ${loops(age.loopDelay.west)}; cores load/mirror/east/west ${[age.cores.load, age.cores.mirror, age.cores.east, age.cores.west].map(f2).join('/')}; mirror RSS ${f0(age.mirrorMemoryMB.rssAtOpen)} → ${f0(age.mirrorMemoryMB.rssAtClose)} MB) | ${describePageCacheCap()} | load ${load.map(f2).join(' ')}`,
+        `west ${loops(age.loopDelay.west)}; cores load/mirror/east/west ${[age.cores.load, age.cores.mirror, age.cores.east, age.cores.west].map(f2).join('/')}${machineLine(age.cores.machine)}; mirror RSS ${f0(age.mirrorMemoryMB.rssAtOpen)} → ${f0(age.mirrorMemoryMB.rssAtClose)} MB) | ${describePageCacheCap()} | load ${load.map(f2).join(' ')}`,
     );
     console.log(JSON.stringify(result));
   } finally {
