@@ -6,7 +6,8 @@ import type { Admin } from 'kafkajs';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Flow } from '../../src/mirror/flow.js';
 import { parseMirrorConfig } from '../../src/mirror/mirror-config.js';
-import { type ClusterHarness, startClusterHarness, waitUntil } from '../harness/cluster.js';
+import { type ClusterHarness, waitUntil } from '../harness/cluster.js';
+import { type EastWest, startEastWest } from '../harness/east-west.js';
 import { runFerry } from './cli-process.js';
 
 /**
@@ -18,6 +19,7 @@ import { runFerry } from './cli-process.js';
  * the config and prints how to run it.
  */
 
+let clusters: EastWest | undefined;
 let east: ClusterHarness;
 let west: ClusterHarness;
 let eastAdmin: Admin;
@@ -26,12 +28,8 @@ let configFile: string;
 let child: ChildProcess | undefined;
 
 beforeAll(async () => {
-  [east, west] = await Promise.all([
-    startClusterHarness({ brokers: 1, name: 'east' }),
-    startClusterHarness({ brokers: 1, name: 'west' }),
-  ]);
-  eastAdmin = east.kafka('cutover-cli-east').admin();
-  await eastAdmin.connect();
+  clusters = await startEastWest();
+  ({ east, west, eastAdmin } = clusters);
   await eastAdmin.createTopics({ waitForLeaders: true, topics: [{ topic: 'orders', numPartitions: 2 }] });
   const producer = east.kafka('cutover-cli-east-producer').producer();
   await producer.connect();
@@ -46,8 +44,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await eastAdmin?.disconnect().catch(() => {});
-  await Promise.allSettled([east?.close(), west?.close()]);
+  await clusters?.close();
 }, 30_000);
 
 beforeEach(async () => {

@@ -12,14 +12,18 @@ export interface EastWest {
 }
 
 /**
- * Starts east and west (`brokers` each, default 1) side by side and connects a kafkajs admin to each. When
- * one of them fails to start, the other is closed before the error is thrown, so nothing is left running.
+ * Starts east and west (`brokers` each, default 1, both with `overrides`) side by side and connects a kafkajs
+ * admin to each. When one of them fails to start, the other is closed before the error is thrown, so nothing is
+ * left running.
  */
-export async function startEastWest(options: { brokers?: number } = {}): Promise<EastWest> {
+export async function startEastWest(
+  options: { brokers?: number; overrides?: Record<string, unknown> } = {},
+): Promise<EastWest> {
   const brokers = options.brokers ?? 1;
+  const { overrides } = options;
   const started = await Promise.allSettled([
-    startClusterHarness({ brokers, name: 'east' }),
-    startClusterHarness({ brokers, name: 'west' }),
+    startClusterHarness({ brokers, name: 'east', overrides }),
+    startClusterHarness({ brokers, name: 'west', overrides }),
   ]);
   const [eastStart, westStart] = started;
   if (eastStart.status === 'rejected' || westStart.status === 'rejected') {

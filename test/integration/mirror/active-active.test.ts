@@ -14,7 +14,8 @@ import { decodeRecordBatchSync } from '../../../src/protocol/records/record-batc
 import { recordBatchSpans } from '../../../src/protocol/records/record-set.js';
 import type { Task, TaskPartition } from '../../../src/runtime/index.js';
 import { waitFor } from '../../harness/broker-harness.js';
-import { type ClusterHarness, startClusterHarness } from '../../harness/cluster.js';
+import type { ClusterHarness } from '../../harness/cluster.js';
+import { type EastWest, startEastWest } from '../../harness/east-west.js';
 
 /**
  * Active-active: east->west and west->east running at once while producers on both clusters write `orders`
@@ -31,6 +32,7 @@ const ORDERS_PARTITIONS = 2;
 const ALIASES = ['east', 'west'] as const;
 type Alias = (typeof ALIASES)[number];
 
+let eastWest: EastWest | undefined;
 let clusters: Record<Alias, ClusterHarness>;
 let admins: Record<Alias, Admin>;
 let clients: Record<Alias, ClusterClient>;
@@ -40,16 +42,13 @@ const producers: Producer[] = [];
 const other = (a: Alias): Alias => (a === 'east' ? 'west' : 'east');
 
 beforeEach(async () => {
-  const [east, west] = await Promise.all([
-    startClusterHarness({ brokers: 1, name: 'east' }),
-    startClusterHarness({ brokers: 1, name: 'west' }),
-  ]);
-  clusters = { east: east!, west: west! };
-  admins = { east: east!.kafka('admin').admin(), west: west!.kafka('admin').admin() };
-  await Promise.all(ALIASES.map((a) => admins[a].connect()));
+  eastWest = await startEastWest();
+  const { east, west } = eastWest;
+  clusters = { east, west };
+  admins = { east: eastWest.eastAdmin, west: eastWest.westAdmin };
   clients = {
-    east: new ClusterClient({ bootstrapServers: east!.cluster.bootstrap }),
-    west: new ClusterClient({ bootstrapServers: west!.cluster.bootstrap }),
+    east: new ClusterClient({ bootstrapServers: east.cluster.bootstrap }),
+    west: new ClusterClient({ bootstrapServers: west.cluster.bootstrap }),
   };
 }, 60_000);
 
@@ -57,8 +56,8 @@ afterEach(async () => {
   for (const r of runners.splice(0)) r.kill();
   await Promise.allSettled(producers.splice(0).map((p) => p.disconnect()));
   for (const a of ALIASES) clients?.[a]?.close();
-  await Promise.allSettled(ALIASES.map((a) => admins?.[a]?.disconnect()));
-  await Promise.allSettled(ALIASES.map((a) => clusters?.[a]?.close()));
+  await eastWest?.close();
+  eastWest = undefined;
 }, 60_000);
 
 async function createTopic(alias: Alias, topic: string, partitions: number): Promise<void> {

@@ -17,7 +17,8 @@ import { Flow } from '../../../src/mirror/flow.js';
 import { type MirrorConfig, parseMirrorConfig } from '../../../src/mirror/mirror-config.js';
 import { KafkaError } from '../../../src/protocol/errors/index.js';
 import { encodeRecordBatchSync } from '../../../src/protocol/records/record-batch.js';
-import { type ClusterHarness, startClusterHarness, waitUntil } from '../../harness/cluster.js';
+import { type ClusterHarness, waitUntil } from '../../harness/cluster.js';
+import { type EastWest, startEastWest } from '../../harness/east-west.js';
 import { readRawLog } from '../../harness/raw-log.js';
 
 /**
@@ -33,6 +34,7 @@ const TOPICS = ['orders', 'payments'];
 const PARTITIONS = 3;
 const BEFORE = 8;
 
+let clusters: EastWest | undefined;
 let east: ClusterHarness;
 let west: ClusterHarness;
 let westKafka: Kafka;
@@ -44,10 +46,8 @@ let producer: Producer | undefined;
 let stray: ClusterClient | undefined;
 
 beforeAll(async () => {
-  [east, west] = await Promise.all([
-    startClusterHarness({ brokers: 1, name: 'east' }),
-    startClusterHarness({ brokers: 1, name: 'west' }),
-  ]);
+  clusters = await startEastWest();
+  ({ east, west } = clusters);
   westKafka = west.kafka('reverse-west');
   const eastKafka = east.kafka('reverse-east');
   const admin = eastKafka.admin();
@@ -89,7 +89,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   eastClient?.close();
-  await Promise.allSettled([east?.close(), west?.close()]);
+  await clusters?.close();
 }, 30_000);
 
 beforeEach(async () => {

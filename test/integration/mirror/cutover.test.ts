@@ -10,7 +10,8 @@ import { startReverseFlow } from '../../../src/mirror/cutover/reverse-flow-runne
 import { Flow } from '../../../src/mirror/flow.js';
 import { RawGroupOffsetCommitter } from '../../../src/mirror/group-offset-committer.js';
 import { type MirrorConfig, parseMirrorConfig } from '../../../src/mirror/mirror-config.js';
-import { type ClusterHarness, startClusterHarness, waitUntil } from '../../harness/cluster.js';
+import { type ClusterHarness, waitUntil } from '../../harness/cluster.js';
+import { type EastWest, startEastWest } from '../../harness/east-west.js';
 import { readRawLog } from '../../harness/raw-log.js';
 
 /**
@@ -25,6 +26,7 @@ import { readRawLog } from '../../harness/raw-log.js';
 const TOPICS = Array.from({ length: 20 }, (_, i) => `t${i}`);
 const PARTITIONS = 6;
 
+let clusters: EastWest | undefined;
 let east: ClusterHarness;
 let west: ClusterHarness;
 let eastKafka: Kafka;
@@ -77,14 +79,10 @@ function steadyProducer(producer: Producer): {
 }
 
 beforeAll(async () => {
-  [east, west] = await Promise.all([
-    startClusterHarness({ brokers: 1, name: 'east' }),
-    startClusterHarness({ brokers: 1, name: 'west' }),
-  ]);
+  clusters = await startEastWest();
+  ({ east, west, westAdmin } = clusters);
   eastKafka = east.kafka('cutover-east');
   westKafka = west.kafka('cutover-west');
-  westAdmin = westKafka.admin();
-  await westAdmin.connect();
   const admin = eastKafka.admin();
   await admin.connect();
   await admin.createTopics({
@@ -104,8 +102,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   eastClient?.close();
-  await westAdmin?.disconnect().catch(() => {});
-  await Promise.allSettled([east?.close(), west?.close()]);
+  await clusters?.close();
 }, 30_000);
 
 beforeEach(async () => {

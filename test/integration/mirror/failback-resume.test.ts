@@ -4,7 +4,8 @@ import { ClusterClient } from '../../../src/client/index.js';
 import { type FailbackReport, type FailbackStep, failback } from '../../../src/mirror/failback.js';
 import { Flow } from '../../../src/mirror/flow.js';
 import { type MirrorConfig, parseMirrorConfig } from '../../../src/mirror/mirror-config.js';
-import { type ClusterHarness, startClusterHarness, waitUntil } from '../../harness/cluster.js';
+import { type ClusterHarness, waitUntil } from '../../harness/cluster.js';
+import { type EastWest, startEastWest } from '../../harness/east-west.js';
 import { readRawLog } from '../../harness/raw-log.js';
 
 /**
@@ -16,6 +17,7 @@ import { readRawLog } from '../../harness/raw-log.js';
  * offsets (every west record once, in order) and the group at the same positions.
  */
 
+let clusters: EastWest | undefined;
 let east: ClusterHarness;
 let west: ClusterHarness;
 let eastKafka: Kafka;
@@ -164,15 +166,10 @@ function copiedBatches(report: FailbackReport): { batches: number; resumed: numb
 }
 
 beforeAll(async () => {
-  [east, west] = await Promise.all([
-    startClusterHarness({ brokers: 1, name: 'east' }),
-    startClusterHarness({ brokers: 1, name: 'west' }),
-  ]);
+  clusters = await startEastWest();
+  ({ east, west, eastAdmin, westAdmin } = clusters);
   eastKafka = east.kafka('failback-east');
   westKafka = west.kafka('failback-west');
-  eastAdmin = eastKafka.admin();
-  westAdmin = westKafka.admin();
-  await Promise.all([eastAdmin.connect(), westAdmin.connect()]);
   eastClient = new ClusterClient({ bootstrapServers: east.brokers });
   westClient = new ClusterClient({ bootstrapServers: west.brokers });
 }, 60_000);
@@ -180,8 +177,7 @@ beforeAll(async () => {
 afterAll(async () => {
   eastClient?.close();
   westClient?.close();
-  await Promise.allSettled([eastAdmin?.disconnect(), westAdmin?.disconnect()]);
-  await Promise.allSettled([east?.close(), west?.close()]);
+  await clusters?.close();
 }, 30_000);
 
 describe('failback interrupted and run again', () => {

@@ -4,7 +4,8 @@ import { failback } from '../../../src/mirror/failback.js';
 import { failover } from '../../../src/mirror/failover.js';
 import { Flow } from '../../../src/mirror/flow.js';
 import { type MirrorConfig, parseMirrorConfig } from '../../../src/mirror/mirror-config.js';
-import { type ClusterHarness, startClusterHarness, waitUntil } from '../../harness/cluster.js';
+import { type ClusterHarness, waitUntil } from '../../harness/cluster.js';
+import { type EastWest, startEastWest } from '../../harness/east-west.js';
 
 /**
  * Active-passive east->west (default policy): a group midway through `orders` on east fails over to west
@@ -12,6 +13,7 @@ import { type ClusterHarness, startClusterHarness, waitUntil } from '../../harne
  * east. Partition 0 holds an aborted transaction so that its remote copy is shifted.
  */
 
+let clusters: EastWest | undefined;
 let east: ClusterHarness;
 let west: ClusterHarness;
 let eastKafka: Kafka;
@@ -54,14 +56,10 @@ async function consume(
 }
 
 beforeAll(async () => {
-  [east, west] = await Promise.all([
-    startClusterHarness({ brokers: 1, name: 'east' }),
-    startClusterHarness({ brokers: 1, name: 'west' }),
-  ]);
+  clusters = await startEastWest();
+  ({ east, west, eastAdmin } = clusters);
   eastKafka = east.kafka('failover-east');
   westKafka = west.kafka('failover-west');
-  eastAdmin = eastKafka.admin();
-  await eastAdmin.connect();
   await eastAdmin.createTopics({
     waitForLeaders: true,
     topics: [{ topic: 'orders', numPartitions: PARTITIONS }],
@@ -102,8 +100,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const c of consumers) await c.disconnect().catch(() => {});
   await flow?.stop().catch(() => {});
-  await eastAdmin?.disconnect().catch(() => {});
-  await Promise.allSettled([east?.close(), west?.close()]);
+  await clusters?.close();
 }, 30_000);
 
 describe('failover east->west and failback', () => {

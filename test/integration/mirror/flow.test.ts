@@ -8,7 +8,8 @@ import { type MirrorConfig, parseMirrorConfig } from '../../../src/mirror/mirror
 import { MirrorMaker } from '../../../src/mirror/mirror-maker.js';
 import { decodeRecordBatchSync, encodeRecordBatchSync } from '../../../src/protocol/records/record-batch.js';
 import { RecordSetIterator } from '../../../src/protocol/records/record-set.js';
-import { type ClusterHarness, startClusterHarness, waitUntil } from '../../harness/cluster.js';
+import { type ClusterHarness, waitUntil } from '../../harness/cluster.js';
+import { type EastWest, startEastWest } from '../../harness/east-west.js';
 
 const { ConfigResourceTypes } = kafkajs;
 
@@ -27,6 +28,7 @@ interface ReadRecord {
   headers: Record<string, string>;
 }
 
+let clusters: EastWest | undefined;
 let east: ClusterHarness;
 let west: ClusterHarness;
 let eastKafka: Kafka;
@@ -118,15 +120,10 @@ async function waitMirrored(topic: string, partition: number, count: number): Pr
 }
 
 beforeAll(async () => {
-  [east, west] = await Promise.all([
-    startClusterHarness({ brokers: 1, name: 'east' }),
-    startClusterHarness({ brokers: 1, name: 'west' }),
-  ]);
+  clusters = await startEastWest();
+  ({ east, west, eastAdmin, westAdmin } = clusters);
   eastKafka = east.kafka('flow-test-east');
   westKafka = west.kafka('flow-test-west');
-  eastAdmin = eastKafka.admin();
-  westAdmin = westKafka.admin();
-  await Promise.all([eastAdmin.connect(), westAdmin.connect()]);
   eastClient = new ClusterClient({ bootstrapServers: east.cluster.bootstrap });
   westClient = new ClusterClient({ bootstrapServers: west.cluster.bootstrap });
 
@@ -204,9 +201,7 @@ afterAll(async () => {
   await mirror?.stop().catch(() => {});
   eastClient?.close();
   westClient?.close();
-  await eastAdmin?.disconnect().catch(() => {});
-  await westAdmin?.disconnect().catch(() => {});
-  await Promise.allSettled([east?.close(), west?.close()]);
+  await clusters?.close();
 }, 30_000);
 
 describe('flow east->west', () => {

@@ -5,7 +5,8 @@ import { RawGroupOffsetCommitter } from '../../../src/mirror/group-offset-commit
 import { parseMirrorConfig } from '../../../src/mirror/mirror-config.js';
 import { MirrorMaker } from '../../../src/mirror/mirror-maker.js';
 import { encodeRecordBatchSync } from '../../../src/protocol/records/record-batch.js';
-import { type ClusterHarness, startClusterHarness, waitUntil } from '../../harness/cluster.js';
+import { type ClusterHarness, waitUntil } from '../../harness/cluster.js';
+import { type EastWest, startEastWest } from '../../harness/east-west.js';
 
 /**
  * Issue 5's "MM2 formats": what a running flow east->west actually wrote to MirrorMaker 2's internal topics,
@@ -27,6 +28,7 @@ import { type ClusterHarness, startClusterHarness, waitUntil } from '../../harne
  * offsets 0..9); orders-1 holds 0..2. Group billing commits orders-0 at 11 (metadata "m-0") and orders-1 at 2.
  */
 
+let clusters: EastWest | undefined;
 let east: ClusterHarness;
 let west: ClusterHarness;
 let eastKafka: Kafka;
@@ -141,15 +143,10 @@ async function produce(partition: number, values: string[]): Promise<void> {
 }
 
 beforeAll(async () => {
-  [east, west] = await Promise.all([
-    startClusterHarness({ brokers: 1, name: 'east' }),
-    startClusterHarness({ brokers: 1, name: 'west' }),
-  ]);
+  clusters = await startEastWest();
+  ({ east, west, eastAdmin, westAdmin } = clusters);
   eastKafka = east.kafka('mm2-formats-east');
   westKafka = west.kafka('mm2-formats-west');
-  eastAdmin = eastKafka.admin();
-  westAdmin = westKafka.admin();
-  await Promise.all([eastAdmin.connect(), westAdmin.connect()]);
   eastClient = new ClusterClient({ bootstrapServers: east.cluster.bootstrap });
   await eastAdmin.createTopics({ waitForLeaders: true, topics: [{ topic: 'orders', numPartitions: 2 }] });
   await produce(0, ['a0', 'a1', 'a2', 'a3', 'a4']);
@@ -192,9 +189,7 @@ afterAll(async () => {
   for (const c of consumers) await c.disconnect().catch(() => {});
   await mirror?.stop().catch(() => {});
   eastClient?.close();
-  await eastAdmin?.disconnect().catch(() => {});
-  await westAdmin?.disconnect().catch(() => {});
-  await Promise.allSettled([east?.close(), west?.close()]);
+  await clusters?.close();
 }, 30_000);
 
 describe("MirrorMaker 2's internal topics as a running flow writes them", () => {

@@ -13,7 +13,8 @@ import {
 } from '../../../src/mirror/mm2-offset-sync-store.js';
 import type { OffsetSyncPoint } from '../../../src/mirror/offset-mapping.js';
 import { encodeRecordBatchSync } from '../../../src/protocol/records/record-batch.js';
-import { type ClusterHarness, seededRandom, startClusterHarness, waitUntil } from '../../harness/cluster.js';
+import { type ClusterHarness, seededRandom, waitUntil } from '../../harness/cluster.js';
+import { type EastWest, startEastWest } from '../../harness/east-west.js';
 import { lowerBound, type RawLog, readRawLog } from '../../harness/raw-log.js';
 
 /**
@@ -67,6 +68,7 @@ const PARTITIONS: Partition[] = [
 
 const pkey = (p: Partition) => `${p.topic}-${p.partition}`;
 
+let clusters: EastWest | undefined;
 let east: ClusterHarness;
 let west: ClusterHarness;
 let eastKafka: Kafka;
@@ -181,19 +183,10 @@ async function inBatches<T>(items: readonly T[], width: number, each: (item: T) 
 const restartAtKept = new Map<string, number>();
 
 beforeAll(async () => {
-  [east, west] = await Promise.all([
-    startClusterHarness({
-      brokers: 1,
-      name: 'east',
-      overrides: { 'log.cleaner.enable': false },
-    }),
-    startClusterHarness({ brokers: 1, name: 'west', overrides: { 'log.cleaner.enable': false } }),
-  ]);
+  clusters = await startEastWest({ overrides: { 'log.cleaner.enable': false } });
+  ({ east, west, eastAdmin, westAdmin } = clusters);
   eastKafka = east.kafka('exactness-east');
   westKafka = west.kafka('exactness-west');
-  eastAdmin = eastKafka.admin();
-  westAdmin = westKafka.admin();
-  await Promise.all([eastAdmin.connect(), westAdmin.connect()]);
   eastClient = new ClusterClient({ bootstrapServers: east.cluster.bootstrap });
   westClient = new ClusterClient({ bootstrapServers: west.cluster.bootstrap });
   await eastAdmin.createTopics({
@@ -295,9 +288,7 @@ afterAll(async () => {
   await mirror?.stop().catch(() => {});
   eastClient?.close();
   westClient?.close();
-  await eastAdmin?.disconnect().catch(() => {});
-  await westAdmin?.disconnect().catch(() => {});
-  await Promise.allSettled([east?.close(), west?.close()]);
+  await clusters?.close();
 }, 30_000);
 
 type Kind =
