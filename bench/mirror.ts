@@ -727,7 +727,7 @@ function summarise(data: CaseData, t: CopyTiming) {
   };
 }
 
-/** The machine's CPU time so far from /proc/stat's first line, in ticks; undefined where there is none. */
+/** The machine's CPU time so far, in ticks (/proc/stat's first line). */
 interface MachineCpuTicks {
   readonly user: number;
   readonly system: number;
@@ -735,6 +735,7 @@ interface MachineCpuTicks {
   readonly total: number;
 }
 
+/** undefined where there is no /proc/stat. */
 function machineCpuTicks(): MachineCpuTicks | undefined {
   try {
     const fields = readFileSync('/proc/stat', 'utf8')
