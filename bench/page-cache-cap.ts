@@ -11,8 +11,8 @@
  * /sys/module/page_reporting), and a buffered write into such a page costs a hypervisor fault: dd into a fresh
  * file ran at 490–570 MB/s for the whole VM, into pages freed a moment before at 6.9 GB/s (RESULTS.md,
  * 2026-11-25). In an uncapped run the brokers' system time doubled partway through, when the recently freed pages
- * ran out, and the mirror's record age went past a second; uncapped runs went past a second in 3 of 7, capped
- * ones never past 300 ms in 13. The cap needs root and a memory controller (cgroup v1 or v2);
+ * ran out, and the mirror's record age went past a second; full uncapped runs went past a second in 2 of
+ * 7, capped ones never past 300 ms in 13. The cap needs root and a memory controller (cgroup v1 or v2);
  * where either is missing the bench runs uncapped and says why in its output.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
