@@ -1,10 +1,11 @@
 import { createServer } from 'node:net';
 import { type Admin, CompressionTypes, type Consumer, Kafka, logLevel } from 'kafkajs';
-import { GenericContainer, getContainerRuntimeClient, type StartedTestContainer, Wait } from 'testcontainers';
+import { GenericContainer, type StartedTestContainer, Wait } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMirrorConfig } from '../../src/mirror/mirror-config.js';
 import { MirrorMaker } from '../../src/mirror/mirror-maker.js';
 import { type ClusterHarness, startClusterHarness, waitUntil } from '../harness/cluster.js';
+import { dockerEngine, KAFKA_IMAGE, suiteName } from './docker-engine.js';
 
 /**
  * Mirroring between a real Apache Kafka broker (KRaft, one node, in a container) and an embedded Ferry cluster,
@@ -21,20 +22,7 @@ import { type ClusterHarness, startClusterHarness, waitUntil } from '../harness/
  * reason in its name. FERRY_KAFKA_IMAGE picks another image (default apache/kafka:3.9.0).
  */
 
-const KAFKA_IMAGE = process.env.FERRY_KAFKA_IMAGE ?? 'apache/kafka:3.9.0';
-
-async function dockerEngineHost(): Promise<{ host: string } | { why: string }> {
-  try {
-    return { host: (await getContainerRuntimeClient()).info.containerRuntime.host };
-  } catch (err) {
-    return { why: (err as Error).message };
-  }
-}
-
-const engine = await dockerEngineHost();
-const skipWhy = 'why' in engine ? ` (skipped: no Docker engine answered: ${engine.why})` : '';
-// The default reporter folds a skipped file into one line; this says why in the run's output too.
-if ('why' in engine) console.warn(`mirroring with Apache Kafka${skipWhy}`);
+const engine = await dockerEngine();
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -81,7 +69,7 @@ interface Seen {
   headers: Record<string, string>;
 }
 
-describe.skipIf('why' in engine)(`mirroring with Apache Kafka${skipWhy}`, () => {
+describe.skipIf('why' in engine)(suiteName('mirroring with Apache Kafka', engine), () => {
   let kafka: { container: StartedTestContainer; bootstrap: string } | undefined;
   let ferry: ClusterHarness | undefined;
   let apacheKafka: Kafka;
