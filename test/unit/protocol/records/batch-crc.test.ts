@@ -6,11 +6,13 @@ import {
   decodeRecordBatch,
   encodeRecordBatchSync,
   flipByte,
+  isTransactional,
   producerEpoch,
   producerId,
   RECORDS_OFFSET,
   rewriteBatchCrc,
   rewriteProducer,
+  rewriteProducerNonTransactional,
   setBaseOffset,
   setPartitionLeaderEpoch,
   storedCrc,
@@ -83,4 +85,42 @@ describe('batch CRC', () => {
       expect(batch.records.map((r) => r.value?.toString())).toEqual(['first', 'second']);
     });
   }
+
+  it('rewriteProducerNonTransactional clears the transactional bit with the new producer, CRC valid', () => {
+    const buf = encodeRecordBatchSync({
+      transactional: true,
+      producerId: 5,
+      producerEpoch: 1,
+      baseSequence: 0,
+      records: [{ key: null, value: Buffer.from('committed'), timestamp: 1 }],
+    });
+    expect(isTransactional(buf)).toBe(true);
+    rewriteProducerNonTransactional(buf, 0, { producerId: 77, producerEpoch: 3, baseSequence: 12 });
+    expect(isTransactional(buf)).toBe(false);
+    expect([producerId(buf), producerEpoch(buf), baseSequence(buf)]).toEqual([77, 3, 12]);
+    expect(verifyBatchCrc(buf)).toBe(true);
+  });
+
+  it('a rewrite keeps a batch damaged before it detectably damaged, instead of certifying it', () => {
+    const buf = sampleBatch();
+    flipByte(buf, buf.length - 2);
+    rewriteProducer(buf, 0, { producerId: 1, producerEpoch: 0, baseSequence: 0 });
+    expect(verifyBatchCrc(buf)).toBe(false);
+    flipByte(buf, buf.length - 2);
+    expect(verifyBatchCrc(buf)).toBe(true);
+  });
+
+  it('rewrites batches anywhere in a buffer, of any size', () => {
+    const big = encodeRecordBatchSync({
+      records: Array.from({ length: 300 }, (_, i) => ({
+        key: null,
+        value: Buffer.alloc(900, i),
+        timestamp: i,
+      })),
+    });
+    const buf = Buffer.concat([Buffer.alloc(13, 0xee), big]);
+    rewriteProducer(buf, 13, { producerId: 2 ** 45, producerEpoch: 32_000, baseSequence: 1 });
+    expect(verifyBatchCrc(buf, 13)).toBe(true);
+    expect(computeBatchCrc(buf, 13)).toBe(storedCrc(buf.subarray(13)));
+  });
 });
