@@ -1,21 +1,17 @@
 import { KafkaError } from '../protocol/errors/index.js';
-import { rewriteBatchCrc, verifyBatchCrc } from '../protocol/records/batch-crc.js';
+import { stampLogAppendTime, verifyBatchCrc } from '../protocol/records/batch-crc.js';
 import {
-  ATTRIBUTES_OFFSET,
   baseOffset,
   CURRENT_MAGIC,
   LAST_OFFSET_DELTA_OFFSET,
   LOG_OVERHEAD,
   MAGIC_OFFSET,
-  MAX_TIMESTAMP_OFFSET,
   maxTimestamp,
   NO_TIMESTAMP,
   PARTITION_LEADER_EPOCH_OFFSET,
   RECORD_BATCH_OVERHEAD,
   RECORDS_COUNT_OFFSET,
   setBaseOffset,
-  TIMESTAMP_TYPE_MASK,
-  writeInt64,
 } from '../protocol/records/batch-header.js';
 
 /**
@@ -80,14 +76,7 @@ export function validateAndAssignOffsetsAsLeader(records: Buffer, opts: LeaderAp
     }
     setBaseOffset(records, next, pos);
     records.writeInt32BE(opts.leaderEpoch, pos + PARTITION_LEADER_EPOCH_OFFSET);
-    if (opts.logAppendTimeMs !== undefined) {
-      records.writeInt16BE(
-        records.readInt16BE(pos + ATTRIBUTES_OFFSET) | TIMESTAMP_TYPE_MASK,
-        pos + ATTRIBUTES_OFFSET,
-      );
-      writeInt64(records, pos + MAX_TIMESTAMP_OFFSET, opts.logAppendTimeMs);
-      rewriteBatchCrc(records, pos);
-    }
+    if (opts.logAppendTimeMs !== undefined) stampLogAppendTime(records, pos, opts.logAppendTimeMs);
     next += delta + 1;
     account(info, records, pos, size, next - 1, count);
     pos += size;

@@ -3,9 +3,11 @@ import {
   BASE_SEQUENCE_OFFSET,
   batchSize,
   CRC_OFFSET,
+  MAX_TIMESTAMP_OFFSET,
   PRODUCER_EPOCH_OFFSET,
   PRODUCER_ID_OFFSET,
   RECORDS_COUNT_OFFSET,
+  TIMESTAMP_TYPE_MASK,
   TRANSACTIONAL_FLAG_MASK,
   writeInt64,
 } from './batch-header.js';
@@ -69,6 +71,17 @@ export function rewriteProducerNonTransactional(buf: Buffer, pos: number, produc
   const attrs = buf.readInt16BE(pos + ATTRIBUTES_OFFSET);
   buf.writeInt16BE(attrs & ~TRANSACTIONAL_FLAG_MASK, pos + ATTRIBUTES_OFFSET);
   writeProducerFields(buf, pos, producer);
+  patchHeaderCrc(buf, pos);
+}
+
+/**
+ * Marks the batch's timestamps as LogAppendTime, with `timeMs` as its maxTimestamp: the leader's stamp for a
+ * topic with `message.timestamp.type=LogAppendTime`. The CRC is patched as in the producer rewrites.
+ */
+export function stampLogAppendTime(buf: Buffer, pos: number, timeMs: number): void {
+  buf.copy(headerDelta, 0, pos + ATTRIBUTES_OFFSET, pos + RECORDS_COUNT_OFFSET);
+  buf.writeInt16BE(buf.readInt16BE(pos + ATTRIBUTES_OFFSET) | TIMESTAMP_TYPE_MASK, pos + ATTRIBUTES_OFFSET);
+  writeInt64(buf, pos + MAX_TIMESTAMP_OFFSET, timeMs);
   patchHeaderCrc(buf, pos);
 }
 

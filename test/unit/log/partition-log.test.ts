@@ -116,7 +116,7 @@ describe('append and read', () => {
     expect(l.logEndOffset).toBe(0);
   });
 
-  it('stamps LogAppendTime and recomputes the CRC', () => {
+  it('stamps LogAppendTime with a valid CRC', () => {
     log = openLog(tmp.dir, { messageTimestampType: 'LogAppendTime' }, clock);
     clock.set(T0 + 5000);
     log.appendAsLeader(makeBatch(2, T0), 0);
