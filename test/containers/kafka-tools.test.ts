@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseMirrorConfig } from '../../src/mirror/mirror-config.js';
 import { MirrorMaker } from '../../src/mirror/mirror-maker.js';
 import { waitUntil } from '../harness/cluster.js';
-import { type EastWest, startEastWest } from '../harness/east-west.js';
+import { type EastWest, eastToWest, startEastWest } from '../harness/east-west.js';
 import { dockerEngine, KAFKA_IMAGE, suiteName } from './docker-engine.js';
 
 /**
@@ -66,23 +66,18 @@ describe.skipIf('why' in engine)(suiteName("Apache Kafka's own tools against Fer
     }
     await producer.disconnect();
     mirror = new MirrorMaker({
-      config: parseMirrorConfig({
-        clusters: {
-          east: { 'bootstrap.servers': east.cluster.bootstrap },
-          west: { 'bootstrap.servers': west.cluster.bootstrap },
-        },
-        flows: [
+      config: parseMirrorConfig(
+        eastToWest(
+          { east, west },
           {
-            source: 'east',
-            target: 'west',
             topics: 'orders',
             'emit.heartbeats.interval.seconds': 0.3,
             'emit.checkpoints.interval.seconds': 0.3,
             'sync.group.offsets.enabled': true,
             'sync.group.offsets.interval.seconds': 3600,
           },
-        ],
-      }),
+        ),
+      ),
       taskSettings: { fetchMaxWaitMs: 100 },
     });
     await mirror.start();

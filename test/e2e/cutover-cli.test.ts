@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { Flow } from '../../src/mirror/flow.js';
 import { parseMirrorConfig } from '../../src/mirror/mirror-config.js';
 import { type ClusterHarness, waitUntil } from '../harness/cluster.js';
-import { type EastWest, startEastWest } from '../harness/east-west.js';
+import { type EastWest, eastToWest, startEastWest } from '../harness/east-west.js';
 import { runFerry } from './cli-process.js';
 
 /**
@@ -99,21 +99,14 @@ async function eastEnd(partition: number): Promise<number> {
 
 describe('ferry cutover run --reverse-flow', () => {
   it('runs the reverse flow after the switch until SIGTERM, and again on a resumed run', async () => {
-    const raw = {
-      clusters: {
-        east: { 'bootstrap.servers': east.cluster.bootstrap },
-        west: { 'bootstrap.servers': west.cluster.bootstrap },
+    const raw = eastToWest(
+      { east, west },
+      {
+        topics: 'orders',
+        'replication.policy': 'identity',
+        'refresh.topics.interval.seconds': 0.3,
       },
-      flows: [
-        {
-          source: 'east',
-          target: 'west',
-          topics: 'orders',
-          'replication.policy': 'identity',
-          'refresh.topics.interval.seconds': 0.3,
-        },
-      ],
-    };
+    );
     await writeFile(configFile, JSON.stringify(raw));
     // The forward flow has run (west's orders exists): the cutover's prechecks need it.
     const config = parseMirrorConfig(raw);

@@ -46,3 +46,20 @@ export async function startEastWest(
   }
   return { east, west, eastAdmin, westAdmin, close };
 }
+
+/**
+ * The raw mirror config (what a `--config` file holds) of one flow from east to west between these clusters;
+ * `flow` holds the flow's own keys.
+ */
+export function eastToWest(
+  clusters: { readonly east: ClusterHarness; readonly west: ClusterHarness },
+  flow: Record<string, unknown>,
+) {
+  return {
+    clusters: {
+      east: { 'bootstrap.servers': clusters.east.cluster.bootstrap },
+      west: { 'bootstrap.servers': clusters.west.cluster.bootstrap },
+    },
+    flows: [{ source: 'east', target: 'west', ...flow }],
+  };
+}

@@ -18,7 +18,7 @@ import { type MirrorConfig, parseMirrorConfig } from '../../../src/mirror/mirror
 import { KafkaError } from '../../../src/protocol/errors/index.js';
 import { encodeRecordBatchSync } from '../../../src/protocol/records/record-batch.js';
 import { type ClusterHarness, waitUntil } from '../../harness/cluster.js';
-import { type EastWest, startEastWest } from '../../harness/east-west.js';
+import { type EastWest, eastToWest, startEastWest } from '../../harness/east-west.js';
 import { readRawLog } from '../../harness/raw-log.js';
 
 /**
@@ -70,21 +70,16 @@ beforeAll(async () => {
       });
   await p.disconnect();
   eastClient = new ClusterClient({ bootstrapServers: east.cluster.bootstrap });
-  config = parseMirrorConfig({
-    clusters: {
-      east: { 'bootstrap.servers': east.cluster.bootstrap },
-      west: { 'bootstrap.servers': west.cluster.bootstrap },
-    },
-    flows: [
+  config = parseMirrorConfig(
+    eastToWest(
+      { east, west },
       {
-        source: 'east',
-        target: 'west',
         topics: 'orders|payments',
         'replication.policy': 'identity',
         'refresh.topics.interval.seconds': 0.3,
       },
-    ],
-  });
+    ),
+  );
 }, 60_000);
 
 afterAll(async () => {

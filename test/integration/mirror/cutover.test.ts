@@ -11,7 +11,7 @@ import { Flow } from '../../../src/mirror/flow.js';
 import { RawGroupOffsetCommitter } from '../../../src/mirror/group-offset-committer.js';
 import { type MirrorConfig, parseMirrorConfig } from '../../../src/mirror/mirror-config.js';
 import { type ClusterHarness, waitUntil } from '../../harness/cluster.js';
-import { type EastWest, startEastWest } from '../../harness/east-west.js';
+import { type EastWest, eastToWest, startEastWest } from '../../harness/east-west.js';
 import { readRawLog } from '../../harness/raw-log.js';
 
 /**
@@ -91,13 +91,9 @@ beforeAll(async () => {
   });
   await admin.disconnect();
   eastClient = new ClusterClient({ bootstrapServers: east.cluster.bootstrap });
-  config = parseMirrorConfig({
-    clusters: {
-      east: { 'bootstrap.servers': east.cluster.bootstrap },
-      west: { 'bootstrap.servers': west.cluster.bootstrap },
-    },
-    flows: [{ source: 'east', target: 'west', topics: 't\\d+', 'refresh.topics.interval.seconds': 0.3 }],
-  });
+  config = parseMirrorConfig(
+    eastToWest({ east, west }, { topics: 't\\d+', 'refresh.topics.interval.seconds': 0.3 }),
+  );
 }, 60_000);
 
 afterAll(async () => {

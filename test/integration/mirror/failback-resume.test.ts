@@ -5,7 +5,7 @@ import { type FailbackReport, type FailbackStep, failback } from '../../../src/m
 import { Flow } from '../../../src/mirror/flow.js';
 import { type MirrorConfig, parseMirrorConfig } from '../../../src/mirror/mirror-config.js';
 import { type ClusterHarness, waitUntil } from '../../harness/cluster.js';
-import { type EastWest, startEastWest } from '../../harness/east-west.js';
+import { type EastWest, eastToWest, startEastWest } from '../../harness/east-west.js';
 import { readRawLog } from '../../harness/raw-log.js';
 
 /**
@@ -39,21 +39,16 @@ class Crash extends Error {}
 type Policy = 'default' | 'identity';
 
 function mirrorConfig(topic: string, policy: Policy): MirrorConfig {
-  return parseMirrorConfig({
-    clusters: {
-      east: { 'bootstrap.servers': east.cluster.bootstrap },
-      west: { 'bootstrap.servers': west.cluster.bootstrap },
-    },
-    flows: [
+  return parseMirrorConfig(
+    eastToWest(
+      { east, west },
       {
-        source: 'east',
-        target: 'west',
         topics: topic,
         'replication.policy': policy,
         'refresh.topics.interval.seconds': 0.3,
       },
-    ],
-  });
+    ),
+  );
 }
 
 /** Runs the flow of `config` until it has mirrored every partition of `topic` up to `ends`, then stops it. */

@@ -5,7 +5,7 @@ import { failover } from '../../../src/mirror/failover.js';
 import { Flow } from '../../../src/mirror/flow.js';
 import { type MirrorConfig, parseMirrorConfig } from '../../../src/mirror/mirror-config.js';
 import { type ClusterHarness, waitUntil } from '../../harness/cluster.js';
-import { type EastWest, startEastWest } from '../../harness/east-west.js';
+import { type EastWest, eastToWest, startEastWest } from '../../harness/east-west.js';
 
 /**
  * Active-passive east->west (default policy): a group midway through `orders` on east fails over to west
@@ -80,13 +80,9 @@ beforeAll(async () => {
   }
   await producer.disconnect();
   await tx.disconnect();
-  config = parseMirrorConfig({
-    clusters: {
-      east: { 'bootstrap.servers': east.cluster.bootstrap },
-      west: { 'bootstrap.servers': west.cluster.bootstrap },
-    },
-    flows: [{ source: 'east', target: 'west', topics: 'orders', 'refresh.topics.interval.seconds': 0.3 }],
-  });
+  config = parseMirrorConfig(
+    eastToWest({ east, west }, { topics: 'orders', 'refresh.topics.interval.seconds': 0.3 }),
+  );
   const flowConfig = config.flows[0]!;
   flow = new Flow({
     config: flowConfig,

@@ -9,7 +9,7 @@ import { MirrorMaker } from '../../../src/mirror/mirror-maker.js';
 import { decodeRecordBatchSync, encodeRecordBatchSync } from '../../../src/protocol/records/record-batch.js';
 import { RecordSetIterator } from '../../../src/protocol/records/record-set.js';
 import { type ClusterHarness, waitUntil } from '../../harness/cluster.js';
-import { type EastWest, startEastWest } from '../../harness/east-west.js';
+import { type EastWest, eastToWest, startEastWest } from '../../harness/east-west.js';
 
 const { ConfigResourceTypes } = kafkajs;
 
@@ -166,15 +166,10 @@ beforeAll(async () => {
   );
   await produce('excluded-secret', 0, ['s0']);
 
-  mirrorConfig = parseMirrorConfig({
-    clusters: {
-      east: { 'bootstrap.servers': east.cluster.bootstrap },
-      west: { 'bootstrap.servers': west.cluster.bootstrap },
-    },
-    flows: [
+  mirrorConfig = parseMirrorConfig(
+    eastToWest(
+      { east, west },
       {
-        source: 'east',
-        target: 'west',
         topics: 'orders, late-.*, excluded-.*',
         'topics.exclude': 'excluded-.*',
         'refresh.topics.interval.seconds': 0.3,
@@ -186,8 +181,8 @@ beforeAll(async () => {
         'replication.factor': 3,
         'tasks.max': 2,
       },
-    ],
-  });
+    ),
+  );
   mirror = new MirrorMaker({
     config: mirrorConfig,
     taskSettings: { fetchMaxWaitMs: 50 },

@@ -6,7 +6,7 @@ import { parseMirrorConfig } from '../../../src/mirror/mirror-config.js';
 import { MirrorMaker } from '../../../src/mirror/mirror-maker.js';
 import { encodeRecordBatchSync } from '../../../src/protocol/records/record-batch.js';
 import { type ClusterHarness, waitUntil } from '../../harness/cluster.js';
-import { type EastWest, startEastWest } from '../../harness/east-west.js';
+import { type EastWest, eastToWest, startEastWest } from '../../harness/east-west.js';
 
 /**
  * Issue 5's "MM2 formats": what a running flow east->west actually wrote to MirrorMaker 2's internal topics,
@@ -165,21 +165,16 @@ beforeAll(async () => {
 
   startedAtMs = Date.now();
   mirror = new MirrorMaker({
-    config: parseMirrorConfig({
-      clusters: {
-        east: { 'bootstrap.servers': east.cluster.bootstrap },
-        west: { 'bootstrap.servers': west.cluster.bootstrap },
-      },
-      flows: [
+    config: parseMirrorConfig(
+      eastToWest(
+        { east, west },
         {
-          source: 'east',
-          target: 'west',
           topics: 'orders',
           'emit.heartbeats.interval.seconds': 0.2,
           'emit.checkpoints.interval.seconds': 0.3,
         },
-      ],
-    }),
+      ),
+    ),
     taskSettings: { fetchMaxWaitMs: 50 },
   });
   await mirror.start();

@@ -14,7 +14,7 @@ import {
 import type { OffsetSyncPoint } from '../../../src/mirror/offset-mapping.js';
 import { encodeRecordBatchSync } from '../../../src/protocol/records/record-batch.js';
 import { type ClusterHarness, seededRandom, waitUntil } from '../../harness/cluster.js';
-import { type EastWest, startEastWest } from '../../harness/east-west.js';
+import { type EastWest, eastToWest, startEastWest } from '../../harness/east-west.js';
 import { lowerBound, type RawLog, readRawLog } from '../../harness/raw-log.js';
 
 /**
@@ -251,15 +251,10 @@ beforeAll(async () => {
   }
   for (let round = 0; round < 12; round++) await eventsRound(producers[0]!, producers[1]!);
 
-  mirrorConfig = parseMirrorConfig({
-    clusters: {
-      east: { 'bootstrap.servers': east.cluster.bootstrap },
-      west: { 'bootstrap.servers': west.cluster.bootstrap },
-    },
-    flows: [
+  mirrorConfig = parseMirrorConfig(
+    eastToWest(
+      { east, west },
       {
-        source: 'east',
-        target: 'west',
         topics: 'events, ledger',
         'refresh.topics.interval.seconds': 1,
         'emit.heartbeats.interval.seconds': 1,
@@ -268,8 +263,8 @@ beforeAll(async () => {
         'sync.group.offsets.interval.seconds': 1,
         'tasks.max': 2,
       },
-    ],
-  });
+    ),
+  );
 
   // First run of the flow, then a stop, more data, and a second run that resumes.
   mirror = await startMirror();

@@ -12,7 +12,7 @@ import { readCommittedPositions, verifyFlowPartitions } from '../../../src/mirro
 import { formatVerification, registerVerifyCommand, runVerify } from '../../../src/ops/cli/verify-command.js';
 import { waitFor } from '../../harness/broker-harness.js';
 import type { ClusterHarness } from '../../harness/cluster.js';
-import { type EastWest, startEastWest } from '../../harness/east-west.js';
+import { type EastWest, eastToWest, startEastWest } from '../../harness/east-west.js';
 
 /**
  * `verifyFlowPartitions` and `ferry verify` against a real flow: two embedded one-broker clusters, east → west
@@ -39,14 +39,7 @@ let dir: string;
 const produced = [0, 0];
 let n = 0;
 
-const config = () =>
-  parseMirrorConfig({
-    clusters: {
-      east: { 'bootstrap.servers': east.cluster.bootstrap },
-      west: { 'bootstrap.servers': west.cluster.bootstrap },
-    },
-    flows: [{ source: 'east', target: 'west' }],
-  });
+const config = () => parseMirrorConfig(eastToWest({ east, west }, {}));
 
 async function produce(rounds: number): Promise<void> {
   const producer = east.kafka('plain').producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -212,16 +205,7 @@ describe('verify a mirror flow', () => {
 
     // The command: a table or JSON on stdout, exit code 1 on a divergence.
     const file = join(dir, 'mirror.json');
-    await writeFile(
-      file,
-      JSON.stringify({
-        clusters: {
-          east: { 'bootstrap.servers': east.cluster.bootstrap },
-          west: { 'bootstrap.servers': west.cluster.bootstrap },
-        },
-        flows: [{ source: 'east', target: 'west', topics: 'orders' }],
-      }),
-    );
+    await writeFile(file, JSON.stringify(eastToWest({ east, west }, { topics: 'orders' })));
     const out: string[] = [];
     const write = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       out.push(String(chunk));
