@@ -104,19 +104,28 @@ describe.skipIf('why' in engine)(suiteName('mirroring with Apache Kafka', engine
     return seen;
   }
 
-  /** Five keyed records with headers to each of three partitions of `topic`, one gzip-compressed batch each. */
-  async function produceOrders(client: Kafka, topic: string, origin: string): Promise<void> {
+  /**
+   * Five keyed records with headers to each of three partitions of `topic`, one batch each: values `a<n>`,
+   * `b<n>`, `c<n>` for n from `first`, gzip-compressed unless `compression` says otherwise.
+   */
+  async function produceOrders(
+    client: Kafka,
+    topic: string,
+    origin: string,
+    first = 0,
+    compression = CompressionTypes.GZIP,
+  ): Promise<void> {
     const producer = client.producer();
     await producer.connect();
     for (const [partition, prefix] of ['a', 'b', 'c'].entries()) {
       await producer.send({
         topic,
-        compression: CompressionTypes.GZIP,
+        compression,
         messages: Array.from({ length: 5 }, (_, i) => ({
           partition,
-          key: `k-${prefix}${i}`,
-          value: `${prefix}${i}`,
-          headers: { origin, seq: String(i) },
+          key: `k-${prefix}${first + i}`,
+          value: `${prefix}${first + i}`,
+          headers: { origin, seq: String(first + i) },
         })),
       });
     }
@@ -153,20 +162,7 @@ describe.skipIf('why' in engine)(suiteName('mirroring with Apache Kafka', engine
     });
     await txn.abort();
     await tx.disconnect();
-    const more = apacheKafka.producer();
-    await more.connect();
-    for (const [partition, prefix] of ['a', 'b', 'c'].entries()) {
-      await more.send({
-        topic: 'orders',
-        messages: Array.from({ length: 5 }, (_, i) => ({
-          partition,
-          key: `k-${prefix}${i + 5}`,
-          value: `${prefix}${i + 5}`,
-          headers: { origin: 'kafka', seq: String(i + 5) },
-        })),
-      });
-    }
-    await more.disconnect();
+    await produceOrders(apacheKafka, 'orders', 'kafka', 5, CompressionTypes.None);
     await produceOrders(ferryKafka, 'orders', 'ferry');
 
     const flowSettings = {
